@@ -1,0 +1,5 @@
+"""Placeholder until the extractor lands."""
+
+
+def run(doc) -> None:
+    return None

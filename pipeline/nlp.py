@@ -1,0 +1,118 @@
+"""The spaCy pipeline that extraction runs on.
+
+One blank Vietnamese pipeline (no model, nothing downloaded) whose tokenizer splits punctuation the way
+spaCy's default rules do, and whose components are kehoach's own extractors, registered by name. The
+normalised Document and its segmented Structure ride on the Doc as extensions; each component adds spans
+to its span group (``doc.spans["legal_refs"]`` …) with the record it built on ``span._.record``. The last
+component assembles the Plan from the span groups.
+
+A component's pydantic record carries evidence made by ``evidence()`` from character offsets, never by
+searching the text again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import spacy
+from spacy.language import Language
+from spacy.tokenizer import Tokenizer
+from spacy.tokens import Doc, Span as SpacySpan
+from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
+
+from kehoach.schemas.document import Document
+from kehoach.schemas.plan import Span
+from kehoach.schemas.structure import Structure
+
+# Order matters only where a component reads another's spans (assemble reads them all).
+PIPELINE: list[str] = [
+    "kehoach_header",
+    "kehoach_legal_refs",
+    "kehoach_targets",
+    "kehoach_projects",
+    "kehoach_budgets",
+    "kehoach_deadlines",
+    "kehoach_assignments",
+    "kehoach_signer",
+    "kehoach_assemble",
+]
+
+for _name, _default in (("document", None), ("structure", None), ("plan", None)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+if not SpacySpan.has_extension("record"):
+    SpacySpan.set_extension("record", default=None)
+
+
+@spacy.registry.tokenizers("kehoach.tokenizer.v1")
+def create_tokenizer():
+    """spaCy's default punctuation rules, but keep symbols like 90/QĐ-TTg and 18/01/2022 whole."""
+
+    def make(nlp: Language) -> Tokenizer:
+        defaults = nlp.Defaults
+        infixes = [p for p in (defaults.infixes or ()) if "-" not in p and "/" not in p]
+        return Tokenizer(
+            nlp.vocab,
+            prefix_search=compile_prefix_regex(defaults.prefixes or ()).search,
+            suffix_search=compile_suffix_regex(defaults.suffixes or ()).search,
+            infix_finditer=compile_infix_regex(infixes).finditer if infixes else None,
+            token_match=None,
+        )
+
+    return make
+
+
+@dataclass
+class Field:
+    """A header value (doc_type, number, symbol, place, title, issuer, issue_date, period) with its evidence.
+
+    Header extractors add one per field to ``doc.spans["header"]``; ``name`` is the Plan attribute."""
+
+    name: str
+    value: Any
+    span: Span | None
+
+
+def evidence(document: Document, start: int, end: int) -> Span:
+    """A Span record for document.text[start:end], with its line and page."""
+    loc = document.locate(start)
+    return Span(start=start, end=end, line=loc.line, page=loc.page, text=document.text[start:end])
+
+
+def add_span(doc: Doc, group: str, start: int, end: int, label: str, record: Any) -> SpacySpan | None:
+    """Add a span over characters [start, end) to ``doc.spans[group]`` carrying ``record``."""
+    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+    if span is None:
+        return None
+    span._.record = record
+    if group not in doc.spans:
+        doc.spans[group] = []
+    doc.spans[group].append(span)
+    return span
+
+
+def records(doc: Doc, group: str, label: str | None = None) -> list[Any]:
+    if group not in doc.spans:
+        return []
+    return [s._.record for s in doc.spans[group] if label is None or s.label_ == label]
+
+
+@lru_cache(maxsize=1)
+def build_nlp() -> Language:
+    """The pipeline; components are imported (registered) from kehoach.pipeline.extract."""
+    import kehoach.pipeline.extract.components  # noqa: F401  (registers the factories)
+
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"@tokenizers": "kehoach.tokenizer.v1"}}})
+    for name in PIPELINE:
+        nlp.add_pipe(name)
+    return nlp
+
+
+def make_doc(document: Document, structure: Structure) -> Doc:
+    nlp = build_nlp()
+    doc = nlp.make_doc(document.text)
+    doc._.document = document
+    doc._.structure = structure
+    return doc
