@@ -1,0 +1,114 @@
+"""The registry of internal rules. A rule is a small function ``(ctx) -> Iterable[Finding]`` registered
+under a stable code; ``corpus/reference/checks.yaml`` enables it and sets its severity and thresholds."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+from kehoach.pipeline.nlp import evidence
+from kehoach.schemas.document import Document
+from kehoach.schemas.plan import Finding, Plan, Severity, Span
+from kehoach.schemas.structure import Structure
+
+# Modules holding rules, one per concern; importing them registers their rules.
+RULE_MODULES = [
+    "kehoach.pipeline.checks.drafts",
+    "kehoach.pipeline.checks.numbering",
+    "kehoach.pipeline.checks.closing",
+    "kehoach.pipeline.checks.arithmetic",
+    "kehoach.pipeline.checks.percentages",
+    "kehoach.pipeline.checks.amounts",
+    "kehoach.pipeline.checks.citations",
+    "kehoach.pipeline.checks.dates",
+    "kehoach.pipeline.checks.catalogue",
+    "kehoach.pipeline.checks.naming",
+]
+
+
+@dataclass
+class CheckContext:
+    """What a rule may read: the plan, its document and structure, and its own configuration."""
+
+    plan: Plan
+    document: Document
+    config: dict[str, Any] = field(default_factory=dict)
+
+    @cached_property
+    def structure(self) -> Structure:
+        from kehoach.pipeline.segment import segment
+
+        return segment(self.document)
+
+    def span(self, start: int, end: int) -> Span:
+        return evidence(self.document, start, end)
+
+    def text(self, start: int, end: int) -> str:
+        return self.document.text[start:end]
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    severity: Severity
+    message: str  # Vietnamese, str.format(**data)
+    message_en: str
+    func: Callable[[CheckContext], Iterable[tuple[list[Span], dict]]]
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(code: str, severity: Severity, message: str, message_en: str):
+    """Register a rule. The function yields (evidence spans, data); data fills the message templates."""
+
+    def wrap(func):
+        RULES[code] = Rule(code, severity, message, message_en, func)
+        return func
+
+    return wrap
+
+
+@lru_cache(maxsize=1)
+def config() -> dict[str, dict]:
+    path = resources.files("kehoach.reference") / "checks.yaml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+
+
+@lru_cache(maxsize=1)
+def _load_rules() -> dict[str, Rule]:
+    for module in RULE_MODULES:
+        try:
+            importlib.import_module(module)
+        except ModuleNotFoundError as exc:
+            if exc.name != module:
+                raise
+    return RULES
+
+
+def run_internal(plan: Plan, document: Document, only: set[str] | None = None) -> list[Finding]:
+    rules = _load_rules()
+    settings = config()
+    findings: list[Finding] = []
+    ctx = CheckContext(plan=plan, document=document)
+    for code, r in rules.items():
+        conf = settings.get(code, {})
+        if not conf.get("enabled", True) or (only and code not in only):
+            continue
+        ctx.config = conf
+        for spans, data in r.func(ctx):
+            if not spans:
+                continue  # a finding without evidence is a bug: never emit one
+            findings.append(Finding(
+                code=code, severity=conf.get("severity", r.severity),
+                message=r.message.format(**data), message_en=r.message_en.format(**data),
+                evidence=spans, data=data,
+            ))
+    findings.sort(key=lambda f: (f.evidence[0].start, f.code))
+    return findings
