@@ -14,6 +14,7 @@ VIETNAMESE_LETTERS = set(
     "ÀÁẢÃẠẰẮẲẴẶẦẤẨẪẬÈÉẺẼẸỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌỒỐỔỖỘỜỚỞỠỢÙÚỦŨỤỪỨỬỮỰỲÝỶỸỴ"
 )
 
+_PLAIN_CAPITALS = "ĐĂÂÊÔƠƯ"
 _TONE_MARKS = "\u0300\u0301\u0303\u0309\u0323"
 _WORD = regex.compile(r"\p{L}[\p{L}\p{M}]*")
 # One Vietnamese syllable, tone mark removed: onset, vowel nucleus, final consonant.
@@ -39,17 +40,19 @@ def _is_syllable(word: str) -> bool:
 
 def vietnamese_score(text: str) -> float:
     """How much a text reads like Vietnamese: (well-formed syllables with Vietnamese letters - malformed
-    non-ASCII words x 2) / words. About 0.4-0.6 for real Vietnamese, 0 for English, below 0 for mojibake
+    non-ASCII words x 2) / words. About 0.8-0.9 for real Vietnamese, 0 for English, below 0 for mojibake
     (a wrong legacy table gives words with two tone marks, stray Latin-1 letters or odd capitals)."""
     sample = unicodedata.normalize("NFC", text[:20000])
     good = bad = total = 0
     for m in _WORD.finditer(sample):
         word = m.group(0)
         total += 1
-        if word.isascii():
-            continue
+        if word.isascii() or len(word) == 1:
+            continue  # one-letter words ("à", "ở", or "©" read as "â") are too weak either way
         if any(ch in VIETNAMESE_LETTERS for ch in word) and _is_syllable(word):
             good += 1
+        elif word.isupper() and all(ch.isascii() or ch in _PLAIN_CAPITALS for ch in word):
+            continue  # an abbreviation such as "QĐ", "HĐND", "ĐBKK"
         else:
             bad += 1
     if not total:
@@ -58,32 +61,50 @@ def vietnamese_score(text: str) -> float:
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 without a BOM: mostly-Latin text has a zero byte in every other position, on one side only."""
     sample = data[:4096]
     even, odd = sample[0::2].count(0), sample[1::2].count(0)
     half = len(sample) / 2
     if odd > 0.3 * half and even == 0:
-        return data.decode("utf-16-le", errors="strict")
+        return "utf-16-le"
     if even > 0.3 * half and odd == 0:
-        return data.decode("utf-16-be", errors="strict")
+        return "utf-16-be"
     return None
 
 
+def _mostly_utf8(data: bytes) -> bool:
+    """UTF-8 with a few damaged bytes (a truncated or hand-edited file): many valid multi-byte letters,
+    few invalid bytes. Legacy 8-bit text almost never forms valid multi-byte sequences."""
+    text = data[:200_000].decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 0x7F) - bad
+    return good >= 20 and good >= 20 * bad
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """Return (text, encoding name). Never raises: the last resort is cp1258 with replacement."""
+    """Return (text, encoding name). Never raises: the last resort is cp1258 with replacement.
+
+    The text is returned as decoded (an NFD file stays NFD; NFC is pipeline.normalize's job), except that
+    the legacy decoders compose the letters their encodings split (cp1258 tone marks, VNI modifiers).
+    """
     if data.startswith(codecs.BOM_UTF8):
         return data[3:].decode("utf-8", errors="replace"), "utf-8-sig"
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16", errors="replace"), "utf-16"
-    try:
-        text = _utf16_without_bom(data)
-        if text is not None:
-            return text, "utf-16"
-    except UnicodeDecodeError:
-        pass
+    if data.startswith(codecs.BOM_UTF16_LE):
+        return data[2:].decode("utf-16-le", errors="replace"), "utf-16-le"
+    if data.startswith(codecs.BOM_UTF16_BE):
+        return data[2:].decode("utf-16-be", errors="replace"), "utf-16-be"
+    utf16 = _utf16_without_bom(data)
+    if utf16 is not None:
+        try:
+            return data.decode(utf16), utf16
+        except UnicodeDecodeError:
+            pass
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if _mostly_utf8(data):
+        return data.decode("utf-8", errors="replace"), "utf-8"
     from kehoach.parsers import legacy_fonts  # tables are data; loaded only for non-UTF-8 input
 
     return legacy_fonts.decode_legacy(data)

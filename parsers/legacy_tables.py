@@ -76,47 +76,64 @@ _GAP = regex.compile(r"[^\p{L}\n]*")  # what may separate two words of one headi
 def _restore_capitals(text: str, ambiguous: frozenset[str]) -> str:
     """Upper-case the toned letters of words typed in the capital font ("KÕ HO¹CH" → "KẾ HOẠCH").
 
-    TCVN3 has no toned capitals, so such words hold lower-case bytes between capital ASCII letters.
-    A word is a capital word when none of its unambiguous letters is lower case and at least two are upper
-    case; a word with fewer capitals (``XÃ``, ``KẾ``) joins when it stands next to a capital word on the
-    same line. Mixed-case words ("Hà", "Số") are never touched.
+    TCVN3 has no toned capitals, so such words hold lower-case bytes among capital letters. A word with no
+    unambiguous lower-case letter is a capital word when it has two capitals or a capital after an
+    ambiguous letter ("HOạCH", "ủY"), or when it is all capitals with one of Ă Â Ê Ô Ơ Ư ("NHÂN"). A word
+    with one leading capital ("Kế", "Xã") becomes one only when it stands next to a capital word on the
+    same line, possibly across all-capital words without Vietnamese letters ("NỘI DUNG VÀ KINH PHÍ").
+    Mixed-case words ("Hà", "Số") are never touched, so a title-case toned capital ("Ủy ban" typed in
+    .VnTime) stays lower case, as the font displayed it.
     """
     if not any(ch in ambiguous for ch in text):
         return text
     words = list(_WORD.finditer(text))
-    # state: 2 = capital word; 1 = could be (ambiguous letters, one capital, no lower-case evidence); 0 = no
-    state: list[int] = []
-    for m in words:
-        w = m.group(0)
-        amb = sum(ch in ambiguous for ch in w)
-        upper = sum(ch.isupper() for ch in w)
-        lower = sum(ch.islower() and ch not in ambiguous for ch in w)
-        if not amb or lower or not upper:
-            state.append(0)
-        else:
-            state.append(2 if upper >= 2 else 1)
+    state = [_capital_state(m.group(0), ambiguous) for m in words]
     adjacent = [
         i + 1 < len(words) and _GAP.fullmatch(text, words[i].end(), words[i + 1].start()) is not None
         for i in range(len(words))
     ]
-    changed = True
-    while changed:  # spread along a line of capital words: "CỘNG HÒA XÃ HỘI"
-        changed = False
-        for i, s in enumerate(state):
-            if s != 1:
-                continue
-            left = i > 0 and adjacent[i - 1] and state[i - 1] == 2
-            right = i + 1 < len(words) and adjacent[i] and state[i + 1] == 2
-            if left or right:
-                state[i] = 2
-                changed = True
+    # Spread along a line: one sweep each way reaches every candidate joined to a capital word through
+    # adjacent candidates and bridges.
+    for order in (range(len(words)), range(len(words) - 1, -1, -1)):
+        carry, prev = False, None
+        for i in order:
+            if prev is not None and not adjacent[min(i, prev)]:
+                carry = False
+            if state[i] == _CAPITAL:
+                carry = True
+            elif state[i] == _CANDIDATE and carry:
+                state[i] = _CAPITAL
+            elif state[i] == _OTHER:
+                carry = False
+            prev = i
     out = list(text)
     for m, s in zip(words, state):
-        if s == 2:
+        if s == _CAPITAL:
             for j in range(m.start(), m.end()):
                 if out[j] in ambiguous:
                     out[j] = out[j].upper()
     return "".join(out)
+
+
+_OTHER, _CANDIDATE, _BRIDGE, _CAPITAL = range(4)
+_VIETNAMESE_CAPITALS = frozenset("ĂÂÊÔƠƯ")
+
+
+def _capital_state(word: str, ambiguous: frozenset[str]) -> int:
+    """How a word takes part in capital restoration (see _restore_capitals)."""
+    amb = [ch in ambiguous for ch in word]
+    upper = sum(ch.isupper() for ch in word)
+    if any(ch.islower() and not a for ch, a in zip(word, amb)):
+        return _OTHER
+    if not any(amb):
+        if upper == len(word) >= 2:
+            return _CAPITAL if _VIETNAMESE_CAPITALS & set(word) else _BRIDGE
+        return _OTHER
+    if not upper:
+        return _OTHER
+    if upper >= 2 or any(ch.isupper() for ch in word[amb.index(True):]):
+        return _CAPITAL
+    return _CANDIDATE
 
 
 def decode_tcvn3(data: bytes) -> str:

@@ -1,5 +1,643 @@
-"""Placeholder until the extractor lands."""
+"""Assignments: the bodies a plan gives tasks to, one per body, with role and tasks.
+
+Bodies are named where a careful reader finds them: the items of the organisation sections ("V. TỔ CHỨC
+THỰC HIỆN / 1. Phòng Lao động - Thương binh và Xã hội"), labels inside a project ("Phân công thực hiện:
+Giao công chức văn hóa chính sách phối hợp …"), items and clauses of the task sections that open with a
+body and a verb of responsibility ("Sở Tư pháp chủ trì …", "- Ban Dân tộc: Phối hợp …"). A body named
+several times (short and long forms, "UBND" and "Ủy ban nhân dân") is one assignment; two items of one list
+are two bodies even when one name contains the other ("Công chức Văn hóa - Xã hội" and "Công chức Văn hóa -
+Xã hội (phụ trách LĐTB&XH)"). A list of named organisations in one item ("Đề nghị Ủy ban MTTQ, Hội Nông
+dân, Hội Cựu chiến binh, Thành Đoàn") is one assignment each.
+
+This module also holds the plan's layout (``layout(doc)``: what each section is about, from its heading),
+which the other extractors of helper X-b share, and ``body_for(doc, offset)`` (who is responsible for the
+text at an offset) used for deadlines and project leads. Words are data: xb_bodies.yaml, xb_sections.yaml.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.resources import files
+
+import regex
+import yaml
+from rapidfuzz import fuzz
+from spacy.tokens import Doc
+
+from kehoach.pipeline.nlp import add_span, evidence
+from kehoach.pipeline.segment import match_marker
+from kehoach.schemas.plan import Assignment
+from kehoach.schemas.structure import MarkerKind, Section
+
+_USER_KEY = "kehoach_xb"
 
 
-def run(doc) -> None:
+def cache(doc: Doc) -> dict:
+    """Per-document memo shared by X-b's extractors (layout, bodies, budgets …)."""
+    store = doc.user_data.get(_USER_KEY)
+    if store is None:
+        store = {}
+        doc.user_data[_USER_KEY] = store
+    return store
+
+
+@lru_cache(maxsize=None)
+def load_patterns(name: str) -> dict:
+    """A YAML file of corpus/reference/patterns (X-b's files are prefixed xb_)."""
+    path = files("kehoach.reference") / "patterns" / name
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def phrase_alt(phrases) -> str:
+    """Regex alternation of phrases, longest first, spaces matching any white space (wrapped lines)."""
+    items = sorted({p for p in phrases if p}, key=len, reverse=True)
+    return "|".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in items)
+
+
+_WS = regex.compile(r"\s+")
+_BOLD = regex.compile(r"\*+")
+
+
+def clean(text: str) -> str:
+    """Collapse white space and markdown bold left by converters."""
+    return _WS.sub(" ", _BOLD.sub("", text)).strip()
+
+
+# --- layout -----------------------------------------------------------------------------------------------
+@dataclass
+class SectionInfo:
+    """A section with its logical heading (wrapped lines joined) and what it is about."""
+
+    section: Section
+    head_start: int  # after the marker
+    head_end: int
+    kind: str | None
+    parent: SectionInfo | None = None
+
+    @property
+    def heading(self) -> str:
+        return self._heading
+
+    def inherited_kind(self) -> str | None:
+        node: SectionInfo | None = self
+        while node is not None:
+            if node.kind is not None:
+                return node.kind
+            node = node.parent
+        return None
+
+
+@dataclass
+class Layout:
+    """Where things are in one plan: body, excluded regions, sections with kinds."""
+
+    text: str
+    body_start: int
+    body_end: int
+    excluded: list[tuple[int, int]]
+    tables: list[tuple[int, int]]
+    sections: list[SectionInfo]
+    by_id: dict[int, SectionInfo] = field(default_factory=dict)
+    structure: object = None
+
+    def in_body(self, offset: int) -> bool:
+        if not self.body_start <= offset < self.body_end:
+            return False
+        return not any(s <= offset < e for s, e in self.excluded)
+
+    def in_table(self, offset: int) -> bool:
+        return any(s <= offset < e for s, e in self.tables)
+
+    def chain(self, offset: int) -> list[SectionInfo]:
+        return [self.by_id[id(s)] for s in self.structure.section_at(offset)]
+
+    def innermost(self, offset: int) -> SectionInfo | None:
+        chain = self.chain(offset)
+        return chain[-1] if chain else None
+
+    def kind_at(self, offset: int) -> str | None:
+        for info in reversed(self.chain(offset)):
+            if info.kind is not None:
+                return info.kind
+        return None
+
+    def kinds_at(self, offset: int) -> set[str]:
+        return {info.kind for info in self.chain(offset) if info.kind is not None}
+
+
+@lru_cache(maxsize=1)
+def _kind_res() -> list[tuple[str, regex.Pattern]]:
+    data = load_patterns("xb_sections.yaml")["kinds"]
+    out = []
+    for kind, cues in data.items():
+        out.append((kind, regex.compile(rf"^(?:{phrase_alt(cues)})(?!\p{{L}})", regex.I)))
+    return out
+
+
+def heading_kind(heading: str) -> str | None:
+    """The kind of a section from the words its heading starts with (earliest, longest cue wins)."""
+    text = clean(heading).lstrip(" -+•:.")
+    best: tuple[int, str] | None = None
+    for kind, pattern in _kind_res():
+        m = pattern.match(text)
+        if m and (best is None or m.end() > best[0]):
+            best = (m.end(), kind)
+    return best[1] if best else None
+
+
+_LINE_START_ITEM = regex.compile(r"[-+•*]|\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[IVX]{1,4}\.")
+
+
+def _logical_heading(text: str, sec: Section) -> tuple[int, int]:
+    """(start, end) of a heading after its marker, joined over wrapped continuation lines."""
+    line = text[sec.heading.start : sec.heading.end]
+    mk = match_marker(line)
+    start = sec.heading.start + (mk[2] if mk else 0)
+    while start < sec.heading.end and text[start] in " \t*":
+        start += 1
+    end = sec.heading.end
+    limit = sec.children[0].start if sec.children else sec.end
+    head_words = clean(text[start:end]).casefold()
+    prefix_only = head_words in ("đề nghị", "giao", "đề nghị:", "giao:")
+    while end < limit:
+        if text[end] != "\n":
+            break
+        nxt = end + 1
+        if nxt >= limit or text[nxt] == "\n":
+            break
+        eol = text.find("\n", nxt)
+        eol = limit if eol == -1 or eol > limit else eol
+        nline = text[nxt:eol]
+        stripped = nline.lstrip()
+        if not stripped or _LINE_START_ITEM.match(stripped):
+            break
+        if not (stripped[0].islower() or prefix_only):
+            break
+        prefix_only = False
+        end = eol
+    return start, end
+
+
+def layout(doc: Doc) -> Layout:
+    """The plan's layout, computed once per document."""
+    memo = cache(doc)
+    if "layout" in memo:
+        return memo["layout"]
+    document = doc._.document
+    st = doc._.structure
+    text = document.text
+    body_start = st.body.start if st.body else (st.preamble.end if st.preamble else 0)
+    ends = [r.start for r in (st.closing.recipients, st.closing.signature) if r is not None]
+    body_end = st.body.end if st.body else (min(ends) if ends else len(text))
+    excluded = [(r.start, r.end) for r in (st.preamble, st.decision, st.title) if r is not None]
+    excluded += [(r.start, r.end) for r in st.appendices]
+    tables = [(t.start, t.end) for t in document.tables]
+    infos: list[SectionInfo] = []
+    by_id: dict[int, SectionInfo] = {}
+
+    def visit(sec: Section, parent: SectionInfo | None) -> None:
+        hs, he = _logical_heading(text, sec)
+        info = SectionInfo(sec, hs, he, heading_kind(text[hs:he][:160]), parent)
+        info._heading = clean(text[hs:he])
+        infos.append(info)
+        by_id[id(sec)] = info
+        for child in sec.children:
+            visit(child, info)
+
+    for sec in st.sections:
+        visit(sec, None)
+    out = Layout(text, body_start, body_end, excluded, tables, infos, by_id, st)
+    memo["layout"] = out
+    return out
+
+
+# --- body names -------------------------------------------------------------------------------------------
+@dataclass
+class _Res:
+    head: regex.Pattern  # a body head at the start of a string (names capitalised)
+    head_ci: regex.Pattern  # the same after "Giao"/"Đề nghị", where names may be lower-case
+    head_any: regex.Pattern  # a body head after a clause start, for scanning
+    cue: regex.Pattern  # first task cue
+    strong: regex.Pattern  # adverbs? + strong cue at the start of a string
+    protected: regex.Pattern
+    not_body: regex.Pattern
+    de_nghi: regex.Pattern
+    giao: regex.Pattern
+    giao_scan: regex.Pattern
+    split_head: regex.Pattern
+    split_collective: regex.Pattern
+    level_end: regex.Pattern
+    roles: list[tuple[str, regex.Pattern]]
+    abbreviations: dict[str, str]
+    stop: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def _res() -> _Res:
+    d = load_patterns("xb_bodies.yaml")
+    heads = phrase_alt(d["heads"])
+    coll = phrase_alt(d["collective_heads"])
+    # standalone heads are names: capitalised (or upper-case abbreviations); collective ones follow "các"
+    head = rf"(?:(?-i:(?:{heads}))|[Cc]ác\s+(?:{coll}|{heads}))(?!\p{{L}})"
+    head_ci = rf"(?:{heads}|các\s+(?:{coll}|{heads}))(?!\p{{L}})"
+    adv = phrase_alt(d["adverbs"])
+    prefixes = d["prefixes"]
+    split_heads = phrase_alt(d["split_heads"])
+    split_coll = phrase_alt(d["split_collective_heads"])
+    levels = phrase_alt(d["level_words"] + d["level_phrases"])
+    return _Res(
+        head=regex.compile(rf"(?:{head})", regex.I),
+        head_ci=regex.compile(rf"(?:{head_ci})", regex.I),
+        head_any=regex.compile(rf"(?:{head})"),
+        cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['task_cues'])})(?!\p{{L}})|[:;]|\.(?!\p{{L}})", regex.I),
+        strong=regex.compile(rf"\s*(?:(?:{adv})\s+)*(?:{phrase_alt(d['strong_cues'])})(?!\p{{L}})|\s*:", regex.I),
+        protected=regex.compile("|".join(d["protected"])),
+        not_body=regex.compile(rf"(?:{phrase_alt(d['not_bodies'])})(?!\p{{L}})", regex.I),
+        de_nghi=regex.compile(rf"(?:{phrase_alt(prefixes['de_nghi'])})(?!\p{{L}})\s*:?\s*", regex.I),
+        giao=regex.compile(rf"(?:{phrase_alt(prefixes['giao'])})(?!\p{{L}})\s*", regex.I),
+        giao_scan=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(prefixes['giao'])})\s+(?={head_ci})", regex.I),
+        split_head=regex.compile(rf"^(?-i:(?:{split_heads}))(?!\p{{L}})"),
+        split_collective=regex.compile(rf"^[Cc]ác\s+(?:{split_coll})(?!\p{{L}}).*(?:{levels})(?:\s+\S+){{0,3}}$", regex.I),
+        level_end=regex.compile(rf"(?:{levels})\s*$", regex.I),
+        roles=[(role, regex.compile(rf"^\s*(?:{phrase_alt([cue])})(?!\p{{L}})", regex.I)) for role, cue in d["roles"]],
+        abbreviations={k.casefold(): v for k, v in d["abbreviations"].items()},
+        stop=frozenset(w.casefold() for w in d["compare_stopwords"]),
+    )
+
+
+def _cut_name(text: str, start: int, end: int, *, whole: bool) -> int:
+    """End offset of a body name that starts at ``start``: before the first task cue, unless ``whole``.
+
+    A name is at least its head and one more word ("Sở Xây dựng", "Sở Tài chính"), so cues inside those
+    do not cut it."""
+    r = _res()
+    protected = [(m.start(), m.end()) for m in r.protected.finditer(text, start, end)]
+    head = r.head_ci.match(text, start, end)
+    floor = start + 1
+    if head:
+        nxt = regex.compile(r"\s*[\p{L}\d&/.-]+").match(text, head.end(), end)
+        floor = nxt.end() if nxt else head.end()
+    for m in r.cue.finditer(text, start, end):
+        if m.start() < floor and m.group(0) not in (":", ";"):
+            continue
+        if any(ps <= m.start() < pe for ps, pe in protected):
+            continue
+        if whole and m.group(0) not in (":", ";", "."):
+            continue
+        return m.start()
+    return end
+
+
+def _trim(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim white space, bold marks and dangling punctuation or conjunctions from a name span."""
+    while start < end and (text[start].isspace() or text[start] in "*-+•:,."):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in "*-:,;."):
+        end -= 1
+    tail = regex.search(r"(?:\s+(?:và|với|của|cho|tại))+\s*$", text[start:end])
+    if tail:
+        end = start + tail.start()
+    return start, end
+
+
+@dataclass
+class Mention:
+    """One place a body is named, with the region its tasks are in."""
+
+    name: str
+    start: int
+    end: int
+    region: tuple[int, int]
+    source: str  # item | heading | split | dash | clause | giao | label
+    parent: int | None  # id of the list the name is an item of (items of one list are different bodies)
+    de_nghi: bool = False
+
+
+def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Split "A, B và C" into named organisations when there are three or more and each is one."""
+    r = _res()
+    parts: list[tuple[int, int]] = []
+    pos = start
+    for m in regex.finditer(r",\s*|\s+và\s+", text[start:end]):
+        parts.append((pos, start + m.start()))
+        pos = start + m.end()
+    parts.append((pos, end))
+    if len(parts) < 3:
+        return [(start, end)]
+    for ps, pe in parts:
+        part = clean(text[ps:pe])
+        if len(part.split()) < 2:
+            return [(start, end)]
+        if not (r.split_head.match(part) or r.split_collective.match(part)):
+            return [(start, end)]
+    return parts
+
+
+def _name_at(text: str, start: int, end: int, *, whole: bool, need_head: bool) -> tuple[int, int, bool] | None:
+    """(start, end, de_nghi) of the body named at ``start``, or None."""
+    r = _res()
+    s = start
+    while s < end and (text[s].isspace() or text[s] in "*-+•"):
+        s += 1
+    de_nghi = prefixed = False
+    m = r.de_nghi.match(text, s, end)
+    if m:
+        de_nghi = prefixed = True
+        s = m.end()
+    m = r.giao.match(text, s, end)
+    if m and not r.not_body.match(text, m.end(), end):
+        s, prefixed = m.end(), True
+    if need_head and not (r.head_ci if prefixed else r.head).match(text, s, end):
+        return None
+    if r.not_body.match(text, s, end):
+        return None
+    e = _cut_name(text, s, end, whole=whole)
+    s, e = _trim(text, s, e)
+    if e - s < 3 or not regex.search(r"\p{L}", text[s:e]):
+        return None
+    if len(text[s:e].split()) > 30:
+        return None
+    return s, e, de_nghi
+
+
+_MAX_CLAUSE_WORDS = 12  # a body named in running text is short; longer runs are tasks
+_ITEM_KINDS = (MarkerKind.arabic, MarkerKind.decimal, MarkerKind.letter, MarkerKind.roman)
+_BLOCKED = {"purpose", "target", "status", "basis", "budget", "subject"}
+
+
+def _mentions(doc: Doc) -> list[Mention]:
+    lay = layout(doc)
+    text = lay.text
+    r = _res()
+    out: list[Mention] = []
+    item_regions: list[tuple[int, int]] = []  # regions already attributed to a body (no "Giao" inside)
+    org_items: list[tuple[int, int]] = []
+
+    def add(s: int, e: int, region: tuple[int, int], source: str, parent: int | None, de_nghi: bool) -> None:
+        for ps, pe in (_split(text, s, e) if source in ("item", "heading") else [(s, e)]):
+            ps, pe = _trim(text, ps, pe)
+            if pe - ps < 3:
+                continue
+            src = "split" if (ps, pe) != (s, e) and source in ("item", "heading") else source
+            out.append(Mention(clean(text[ps:pe]), ps, pe, region, src, parent, de_nghi))
+
+    for info in lay.sections:
+        sec = info.section
+        if not lay.in_body(sec.start):
+            continue
+        kind = info.inherited_kind()
+        in_org_list = info.parent is not None and info.parent.kind == "org" and sec.kind in _ITEM_KINDS
+        hs, he = info.head_start, info.head_end
+        if in_org_list:
+            # a short heading over its own paragraphs is the name; a heading that runs on is cut at a cue
+            whole = len(text[hs:he].split()) <= 14 and bool(text[he : sec.end].strip())
+            got = _name_at(text, hs, he, whole=whole, need_head=False)
+            if got:
+                s, e, dn = got
+                add(s, e, (sec.start, sec.end), "item", id(info.parent.section), dn)
+                item_regions.append((sec.start, sec.end))
+                org_items.append((sec.start, sec.end))
+            continue
+        if kind == "org" and info.kind == "org" and not any(c.kind in _ITEM_KINDS for c in sec.children):
+            # a label: "Phân công thực hiện: Giao công chức … phối hợp …" — the body follows the label
+            label_end = text.find(":", hs, he)
+            scan_from = label_end + 1 if label_end != -1 else he
+            _label_bodies(text, scan_from, sec.end, sec, out)
+            continue
+        if kind in _BLOCKED:
+            continue
+        if sec.kind in _ITEM_KINDS:
+            got = _name_at(text, hs, he, whole=False, need_head=True)
+            if got and _heading_is_body(text, got, he):
+                s, e, dn = got
+                add(s, e, (sec.start, sec.end), "heading", id(info.parent.section) if info.parent else None, dn)
+                item_regions.append((sec.start, sec.end))
+        elif sec.kind in (MarkerKind.dash, MarkerKind.plus, MarkerKind.bullet):
+            if any(a <= sec.start < b for a, b in org_items):
+                continue  # a sub-task of an organisation item, whose body is already named
+            got = _name_at(text, hs, sec.end, whole=False, need_head=True)
+            if got and len(text[got[0]:got[1]].split()) <= _MAX_CLAUSE_WORDS and r.strong.match(text, got[1], sec.end):
+                s, e, dn = got
+                add(s, e, (sec.start, sec.end), "dash", None, dn)
+                item_regions.append((sec.start, sec.end))
+    _clause_bodies(lay, out, org_items, item_regions)
+    return out
+
+
+def _heading_is_body(text: str, got: tuple[int, int, bool], head_end: int) -> bool:
+    """A heading names a body when nothing but a task cue (or nothing at all) follows the name."""
+    s, e, _ = got
+    rest = text[e:head_end]
+    return not rest.strip() or bool(_res().cue.match(rest.lstrip(" \n")) or rest.lstrip().startswith(("(", ":")))
+
+
+def _label_bodies(text: str, start: int, end: int, sec: Section, out: list[Mention]) -> None:
+    """Bodies after an assignment label: paragraphs or dash lines that open with a body or "Giao"."""
+    for m in regex.finditer(r"(?:^|\n)[ \t]*(?:[-+•][ \t]*)?(?=\S)", text[start:end]):
+        s = start + m.end()
+        if s >= end:
+            continue
+        eol = text.find("\n\n", s, end)
+        eol = end if eol == -1 else eol
+        got = _name_at(text, s, eol, whole=False, need_head=True)
+        if got:
+            gs, ge, dn = got
+            out.append(Mention(clean(text[gs:ge]), gs, ge, (sec.start, sec.end), "label", None, dn))
+
+
+_CLAUSE_START = regex.compile(r"(?:^|\n|:[ \t]+)[ \t]*(?:[-+•][ \t]*)?(?=\S)")
+
+
+def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, int]],
+                   item_regions: list[tuple[int, int]]) -> None:
+    """Bodies that open a line or follow a colon with a verb of responsibility; and "Giao <body> …"."""
+    text = lay.text
+    r = _res()
+    taken = [(m.start, m.end) for m in out]
+    for m in _CLAUSE_START.finditer(text, lay.body_start, lay.body_end):
+        s = m.end()
+        if not lay.in_body(s) or lay.in_table(s):
+            continue
+        kinds = lay.kinds_at(s)
+        if kinds & _BLOCKED:
+            continue
+        info = lay.innermost(s)
+        if info is not None and info.head_start <= s < info.head_end and s == info.head_start:
+            continue  # headings are handled by their section
+        eol = text.find("\n\n", s, lay.body_end)
+        eol = lay.body_end if eol == -1 else eol
+        if any(a <= s < b for a, b in org_items):
+            continue  # inside an organisation item, which already names its body
+        got = _name_at(text, s, min(eol, s + 400), whole=False, need_head=True)
+        if not got or any(a < got[1] and got[0] < b for a, b in taken):
+            continue
+        gs, ge, dn = got
+        if len(text[gs:ge].split()) > _MAX_CLAUSE_WORDS or not r.strong.match(text, ge, eol):
+            continue
+        region_end = eol
+        out.append(Mention(clean(text[gs:ge]), gs, ge, (gs, region_end), "clause", None, dn))
+        taken.append((gs, ge))
+    for m in r.giao_scan.finditer(text, lay.body_start, lay.body_end):
+        s = m.end()
+        if not lay.in_body(s) or lay.kinds_at(s) & _BLOCKED:
+            continue
+        if any(a <= s < b for a, b in item_regions):
+            continue  # a body delegating to others
+        eol = text.find("\n\n", s, lay.body_end)
+        eol = lay.body_end if eol == -1 else eol
+        got = _name_at(text, s, min(eol, s + 400), whole=False, need_head=False)
+        if not got or any(a < got[1] and got[0] < b for a, b in taken):
+            continue
+        gs, ge, dn = got
+        info = lay.innermost(s)
+        region = (info.section.start, info.section.end) if info else (gs, eol)
+        out.append(Mention(clean(text[gs:ge]), gs, ge, region, "giao", None, dn))
+        taken.append((gs, ge))
+
+
+# --- one assignment per body ------------------------------------------------------------------------------
+_TOKEN = regex.compile(r"[\p{L}\d]+")
+
+
+def name_key(name: str) -> frozenset[str]:
+    """Tokens of a name for comparison: case-folded, abbreviations expanded, small words dropped."""
+    return frozenset(name_key_list(name))
+
+
+@dataclass
+class Body:
+    """One body and every place it is named."""
+
+    name: str
+    key: frozenset[str]
+    mentions: list[Mention]
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+
+_HEADING_SOURCES = ("item", "heading", "split")
+_SAME_NAME_RATIO = 88
+
+
+def _head_token(name: str) -> str | None:
+    for tok in name_key_list(name):
+        return tok
     return None
+
+
+def name_key_list(name: str) -> list[str]:
+    r = _res()
+    out: list[str] = []
+    for tok in _TOKEN.findall(name.casefold()):
+        out.extend(r.abbreviations.get(tok, tok).split())
+    return [t for t in out if t not in r.stop]
+
+
+def _same_body(body: Body, m: Mention, key: frozenset[str]) -> bool:
+    if m.source in _HEADING_SOURCES and m.parent is not None:
+        for other in body.mentions:
+            if other.source in _HEADING_SOURCES and other.parent == m.parent:
+                return False  # two items of one list
+    if key == body.key:
+        return True
+    small, big = (key, body.key) if len(key) <= len(body.key) else (body.key, key)
+    if len(small) >= 2 and small <= big:
+        return True
+    # near-identical names of one body ("Các sở, ngành, đơn vị cấp tỉnh" / "Các sở, ban, ngành cấp tỉnh")
+    return _head_token(m.name) == _head_token(body.name) and fuzz.token_set_ratio(
+        " ".join(sorted(key)), " ".join(sorted(body.key))) >= _SAME_NAME_RATIO
+
+
+def bodies(doc: Doc) -> list[Body]:
+    """The bodies of the plan, each once, in order of first mention; memoised per document."""
+    memo = cache(doc)
+    if "bodies" in memo:
+        return memo["bodies"]
+    mentions = sorted(_mentions(doc), key=lambda m: m.start)
+    # headings first, so that a long heading name absorbs the shorter running-text forms
+    ordered = sorted(mentions, key=lambda m: (m.source not in _HEADING_SOURCES, m.start))
+    out: list[Body] = []
+    for m in ordered:
+        key = name_key(m.name)
+        if not key:
+            continue
+        best: Body | None = None
+        for body in out:
+            if _same_body(body, m, key) and (best is None or len(body.key & key) > len(best.key & key)):
+                best = body
+        if best is None:
+            out.append(Body(m.name, key, [m]))
+        else:
+            best.mentions.append(m)
+    for body in out:
+        body.mentions.sort(key=lambda m: m.start)
+    out.sort(key=lambda b: b.first.start)
+    memo["bodies"] = out
+    return out
+
+
+def body_for(doc: Doc, offset: int) -> str | None:
+    """The body responsible for the text at ``offset``: the one whose item is the smallest around it."""
+    best: tuple[int, str] | None = None
+    for body in bodies(doc):
+        for m in body.mentions:
+            s, e = m.region
+            if s <= offset < e and (best is None or e - s < best[0]):
+                best = (e - s, body.name)
+    return best[1] if best else None
+
+
+def bodies_in(doc: Doc, start: int, end: int) -> list[tuple[Body, Mention]]:
+    """Bodies named in text[start:end], in reading order."""
+    found = [(b, m) for b in bodies(doc) for m in b.mentions if start <= m.start < end]
+    return sorted(found, key=lambda bm: bm[1].start)
+
+
+def _tasks(text: str, body: Body) -> str:
+    parts: list[str] = []
+    seen: set[tuple[int, int]] = set()
+    for m in body.mentions:
+        s, e = m.end, m.region[1]
+        if m.source in _HEADING_SOURCES or m.source == "label":
+            s = m.end
+        if (s, e) in seen or e <= s:
+            continue
+        seen.add((s, e))
+        part = clean(text[s:e]).lstrip(" :;,.-")
+        if part:
+            parts.append(part)
+    out = " | ".join(parts)
+    if len(out) > 300:
+        cut = out.rfind(" ", 0, 300)
+        out = out[: cut if cut > 0 else 300] + " …"
+    return out
+
+
+def _role(text: str, body: Body) -> str:
+    if any(m.de_nghi for m in body.mentions):
+        return "de_nghi"
+    r = _res()
+    for m in body.mentions:
+        after = clean(text[m.end : m.region[1]][:200]).lstrip(" :;,.-")
+        after = regex.sub(r"^(?:(?:tích cực|chủ động|tiếp tục|trực tiếp|thường xuyên)\s+)+", "", after, flags=regex.I)
+        for role, pattern in r.roles:
+            if pattern.match(after):
+                return role
+    return "thuc_hien"
+
+
+def run(doc: Doc) -> None:
+    document = doc._.document
+    text = document.text
+    for body in bodies(doc):
+        first = body.first
+        record = Assignment(
+            body=body.name,
+            role=_role(text, body),
+            tasks=_tasks(text, body) or None,
+            span=evidence(document, first.start, first.end),
+        )
+        add_span(doc, "assignments", first.start, first.end, "assignment", record)

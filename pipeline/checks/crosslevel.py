@@ -1,0 +1,788 @@
+"""Cross-level checks: each plan against every higher-level plan it implements, from the plan database.
+
+The higher plans of a plan are the ones its references resolve to at a higher level (``store.graph``); when
+none does, the plan of its district (then province) for a period that covers its own, from the
+administrative hierarchy. For each such link:
+
+- the number and date cited are the higher plan's (``cited_number_mismatch``, ``cited_date_mismatch``), and a
+  plan linked only through the hierarchy is noted as not citing it (``higher_plan_not_cited``);
+- the period fits inside the higher plan's (``period_outside_higher``);
+- targets the higher plan assigns to this unit (a row of a per-unit table, or "giao UBND các xã …") are taken
+  up (``target_not_taken_up``) with a value at least as demanding (``target_less_demanding``);
+- projects the higher plan gives to this level are present (``project_not_taken_up``), and none is outside
+  the programme catalogue (``project_outside_programme``, when a catalogue is available);
+- deadlines the higher plan sets for this unit are kept, no later (``deadline_not_taken_up``,
+  ``deadline_later_than_higher``), and reporting duties are taken up (``reporting_not_taken_up``);
+- units under a district or province (from the gazetteer) with no plan for its period
+  (``missing_submission``, on the higher plan).
+
+Every finding carries evidence in the lower plan (``evidence``) and in the higher plan (``related``, with
+``related_source`` its file); a missing submission has only the higher plan, so its evidence is there.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from functools import lru_cache
+
+import regex
+from rapidfuzz import fuzz
+from sqlalchemy import delete, insert, select
+from sqlalchemy.orm import Session
+
+from kehoach.pipeline.store.graph import (
+    BODIES,
+    LEVEL_RANK,
+    UNIT_TYPES,
+    PlanIndex,
+    PlanInfo,
+    fold,
+    parse_unit,
+    plan_infos,
+    symbol_key,
+)
+from kehoach.pipeline.store.models import DocumentRow, FindingRow, LegalRefRow, PlanRow, RunRow
+from kehoach.schemas.plan import Deadline, Finding, LegalRef, PartialDate, Plan, Span, Target
+
+log = logging.getLogger(__name__)
+
+UnitsUnder = Callable[[str | None, str | None], list[str]]
+Catalogue = Callable[[str | None], "set[tuple[int, int | None]] | None"]
+
+INDICATOR_SIMILARITY = 70  # rapidfuzz token-set ratio for two target indicators to be the same measure
+TASK_SIMILARITY = 60  # for two deadlines' "what" to be the same task
+_EPS = 1e-9
+
+# "giao UBND các xã, thị trấn", "cấp xã", "từng xã": a target or task given to every unit of a level.
+_GENERIC = regex.compile(
+    r"^(?:(?:" + "|".join(regex.escape(b) for b in BODIES) + r")\s+)?(?:tất cả các|các|cấp|mỗi|từng)\s+(?P<rest>.+)$"
+)
+# "toàn xã", "toàn huyện": the plan's own unit as a whole.
+_WHOLE = regex.compile(r"^(?:trên địa bàn\s+)?toàn\s+(?P<rest>.+)$")
+_TYPE_WORDS = regex.compile(
+    r"(?<!\p{L})(" + "|".join(regex.escape(t) for t in sorted(UNIT_TYPES, key=len, reverse=True)) + r")(?!\p{L})"
+)
+_PARTS = regex.compile(r"\s*(?:[,;]|\bvà\b)\s*")
+
+
+# --- who a text applies to --------------------------------------------------------------------------------
+
+def _types_in(text: str) -> set[str]:
+    return {m.group(1) for m in _TYPE_WORDS.finditer(text)}
+
+
+def _type_fits(types: set[str], plan: PlanInfo) -> bool:
+    own = fold(plan.unit_type)
+    if own and own in types:
+        return True
+    levels = {UNIT_TYPES[t] for t in types}
+    return plan.level in levels or (None in levels and plan.level in ("huyen", "tinh"))
+
+
+@lru_cache(maxsize=65536)
+def _audience(text: str) -> tuple[frozenset[str] | None, tuple[tuple[str, str | None], ...]]:
+    """Whom a higher plan's scope, lead or "who" text names: the unit types it gives to every unit of
+    ("các xã, thị trấn" → {xã, thị trấn}), or else the units it names, as (folded name, level)."""
+    s = fold(text)
+    generic = _GENERIC.match(s) if s else None
+    if generic:
+        return frozenset(_types_in(generic.group("rest"))), ()
+    names = []
+    for part in _PARTS.split(s) if s else ():
+        unit = parse_unit(part)
+        if unit.name:
+            names.append((unit.name, unit.level))
+    return None, tuple(names)
+
+
+def given_to(text: str | None, plan: PlanInfo) -> bool:
+    """Whether a higher plan's scope, lead or "who" names this plan's unit, or every unit of its level."""
+    types, names = _audience(text or "")
+    if types is not None:
+        return _type_fits(types, plan)
+    return any(name == plan.unit_key and (level is None or level == plan.level) for name, level in names)
+
+
+class _Given:
+    """Items of a higher plan (targets, projects …) by the units they are given to, built once per plan so
+    that a district table of a thousand communes is not read again for every commune."""
+
+    def __init__(self, items: list, text_of: Callable):
+        self.named: dict[str, list] = defaultdict(list)
+        self.generic: list = []
+        for i, item in enumerate(items):
+            types, names = _audience(text_of(item) or "")
+            if types is not None:
+                self.generic.append((i, types, item))
+            for name, level in names:
+                self.named[name].append((i, level, item))
+
+    def to(self, plan: PlanInfo) -> list:
+        found = {i: item for i, level, item in self.named.get(plan.unit_key or "", ())
+                 if level is None or level == plan.level}
+        found.update({i: item for i, types, item in self.generic if _type_fits(types, plan)})
+        return [found[i] for i in sorted(found)]
+
+
+class _Higher:
+    """A higher plan prepared for checking many lower plans against it."""
+
+    def __init__(self, plan: Plan):
+        self.plan = plan
+        self.targets = _Given(plan.targets, lambda t: t.scope)
+        self.projects = _Given(plan.projects, lambda p: p.lead)
+        self.deadlines = _Given(plan.deadlines, lambda d: d.who)
+        self.duties = _Given([a for a in plan.assignments if a.role == "bao_cao"], lambda a: a.body)
+
+
+def own_scope(scope: str | None, plan: PlanInfo) -> bool:
+    """Whether a target of the plan is for the plan's own unit (not a row for one of its sub-units)."""
+    s = fold(scope)
+    if not s or s == fold(plan.unit_type):
+        return True
+    whole = _WHOLE.match(s)
+    if whole:
+        return _type_fits(_types_in(whole.group("rest")), plan)
+    unit = parse_unit(s)
+    return unit.name == plan.unit_key
+
+
+# --- results ------------------------------------------------------------------------------------------
+
+def _plan_dict(p: PlanInfo | None) -> dict | None:
+    if p is None:
+        return None
+    return {"id": p.id, "file": p.source, "number": p.number, "symbol": p.symbol, "issuer": p.issuer_name,
+            "level": p.level, "unit": p.unit, "issue_date": p.issue_date,
+            "period": [p.period_start, p.period_end]}
+
+
+@dataclass
+class CrossFinding:
+    """A finding with the plans it concerns: attached to ``plan`` (the lower plan, or the higher plan for a
+    missing submission)."""
+
+    finding: Finding
+    plan: PlanInfo
+    lower: PlanInfo | None
+    higher: PlanInfo | None
+
+    def as_dict(self) -> dict:
+        f = self.finding
+        return {
+            "code": f.code, "severity": f.severity, "message": f.message, "message_en": f.message_en,
+            "plan": _plan_dict(self.plan), "lower": _plan_dict(self.lower), "higher": _plan_dict(self.higher),
+            "evidence": [s.model_dump(mode="json") for s in f.evidence],
+            "related": [s.model_dump(mode="json") for s in f.related],
+            "related_source": f.related_source, "data": f.data,
+        }
+
+
+@dataclass
+class Link:
+    """A lower plan implementing a higher one: through its references (ords into Plan.all_refs()), or
+    inferred from the administrative hierarchy (no references)."""
+
+    lower: PlanInfo
+    higher: PlanInfo
+    ref_ords: list[int] = field(default_factory=list)
+    resolution: str = "hierarchy"
+    confidence: float = 0.0
+
+
+@dataclass
+class CrossReport:
+    findings: list[CrossFinding]
+    links: list[Link]
+    run_id: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = defaultdict(int)
+        for cf in self.findings:
+            out[cf.finding.code] += 1
+        return dict(out)
+
+
+# --- links --------------------------------------------------------------------------------------------
+
+def _period(p: PlanInfo) -> tuple[int, int] | None:
+    if p.period_start is None and p.period_end is None:
+        return None
+    start = p.period_start if p.period_start is not None else p.period_end
+    end = p.period_end if p.period_end is not None else p.period_start
+    return start, end
+
+
+def _is_plan(p: PlanInfo) -> bool:
+    return p.doc_type in (None, "ke_hoach")
+
+
+def _hierarchy_higher(lower: PlanInfo, index: PlanIndex) -> PlanInfo | None:
+    """The plan of the district (or province) above, for a period that covers (else overlaps) this one."""
+    period = _period(lower)
+    if period is None or not _is_plan(lower):
+        return None
+    steps = {"xa": [("huyen", lower.parent_key), ("tinh", lower.province_key)], "huyen": [("tinh", lower.province_key)]}
+    for level, unit in steps.get(lower.level or "", []):
+        if not unit:
+            continue
+        cands = [
+            c for c in index.by_unit.get(unit, ())
+            if c.level == level and _is_plan(c) and _period(c)
+            and (level != "huyen" or not lower.province_key or not c.province_key or c.province_key == lower.province_key)
+        ]
+        covering = [c for c in cands if _period(c)[0] <= period[0] and period[1] <= _period(c)[1]]
+        overlapping = [c for c in cands if _period(c)[0] <= period[1] and period[0] <= _period(c)[1]]
+        for group in (covering, overlapping):
+            if group:
+                # The narrowest period, then the latest issued.
+                return min(group, key=lambda c: (_period(c)[1] - _period(c)[0], -(c.issue_year or 0), -c.id))
+    return None
+
+
+def find_links(session: Session, index: PlanIndex) -> list[Link]:
+    """Every (lower, higher) pair among the current plans."""
+    rows = session.execute(
+        select(LegalRefRow.plan_id, LegalRefRow.ord, LegalRefRow.resolved_plan_id, LegalRefRow.resolution,
+               LegalRefRow.confidence)
+        .join(PlanRow, PlanRow.id == LegalRefRow.plan_id)
+        .where(PlanRow.is_current.is_(True), LegalRefRow.resolved_plan_id.is_not(None))
+        .order_by(LegalRefRow.plan_id, LegalRefRow.ord)
+    )
+    links: dict[tuple[int, int], Link] = {}
+    for plan_id, ord_, resolved, resolution, confidence in rows:
+        lower, higher = index.plans.get(plan_id), index.plans.get(resolved)
+        if lower is None or higher is None or not (0 <= lower.rank < higher.rank):
+            continue
+        link = links.setdefault((lower.id, higher.id), Link(lower, higher, [], resolution, confidence))
+        link.ref_ords.append(ord_)
+        if confidence > link.confidence:
+            link.resolution, link.confidence = resolution, confidence
+    linked = {low for low, _ in links}
+    for plan in index.plans.values():
+        if plan.id not in linked:
+            higher = _hierarchy_higher(plan, index)
+            if higher is not None:
+                links[(plan.id, higher.id)] = Link(plan, higher)
+    return list(links.values())
+
+
+# --- spans --------------------------------------------------------------------------------------------
+
+def _anchor(plan: Plan, refs: Iterable[LegalRef] = ()) -> list[Span]:
+    """Where a plan says what it implements (its citation of the higher plan), else its number or title:
+    the evidence for something the plan leaves out."""
+    for ref in refs:
+        if ref.span:
+            return [ref.span]
+    for key in ("number", "symbol", "title", "doc_type"):
+        if key in plan.evidence:
+            return [plan.evidence[key]]
+    for span in (plan.issuer.span, plan.period.span, plan.signer.span):
+        if span:
+            return [span]
+    for items in (plan.all_refs(), plan.targets, plan.projects, plan.assignments, plan.deadlines):
+        for item in items:
+            if item.span:
+                return [item.span]
+    return []
+
+
+def _spans(*candidates: Span | None) -> list[Span]:
+    return [s for s in candidates if s is not None]
+
+
+# --- the checks of one link ----------------------------------------------------------------------------
+
+@dataclass
+class _Link:
+    """A link with both plans loaded."""
+
+    info: Link
+    lower: Plan
+    prepared: _Higher
+
+    @property
+    def higher(self) -> Plan:
+        return self.prepared.plan
+
+    @property
+    def refs(self) -> list[LegalRef]:
+        all_refs = self.lower.all_refs()
+        return [all_refs[i] for i in self.info.ref_ords if i < len(all_refs)]
+
+    def finding(self, code: str, severity: str, message: str, message_en: str, evidence: list[Span],
+                related: list[Span], **data) -> Finding | None:
+        evidence = evidence or _anchor(self.lower, self.refs)
+        related = related or _anchor(self.higher)
+        if not evidence:
+            log.warning("%s: no span in %s to show as evidence", code, self.info.lower.source)
+            return None
+        return Finding(
+            code=code, severity=severity, message=message, message_en=message_en, evidence=evidence,
+            related=related, related_source=self.info.higher.source,
+            data={"lower_plan_id": self.info.lower.id, "higher_plan_id": self.info.higher.id,
+                  "link": self.info.resolution, "link_confidence": self.info.confidence, **data},
+        )
+
+
+def _higher_label(h: PlanInfo) -> str:
+    number = f"{h.number}/{h.symbol}" if h.number else "(chưa số)"
+    return f"Kế hoạch {number} của {h.issuer_name or h.unit}"
+
+
+def check_citation(link: _Link) -> list[Finding | None]:
+    h, hp = link.info.higher, link.higher
+    out: list[Finding | None] = []
+    if not link.info.ref_ords:
+        return [link.finding(
+            "higher_plan_not_cited", "info",
+            f"Kế hoạch không viện dẫn {_higher_label(h)} của cấp trên (liên kết theo địa giới hành chính).",
+            f"The plan does not cite the higher-level plan {h.number}/{h.symbol} of {h.unit}.",
+            _anchor(link.lower), _spans(hp.evidence.get("number"), hp.evidence.get("title")),
+        )]
+    for ref in link.refs:
+        cited = list(dict.fromkeys(_spans(ref.span, *ref.mentions)))
+        if ref.number and h.symbol_key and symbol_key(ref.number) != h.symbol_key:
+            out.append(link.finding(
+                "cited_number_mismatch", "error",
+                f"Viện dẫn số {ref.number} nhưng kế hoạch cấp trên có số {h.number}/{h.symbol}.",
+                f"Cites number {ref.number}; the higher plan is {h.number}/{h.symbol}.",
+                cited, _spans(hp.evidence.get("number"), hp.evidence.get("symbol")),
+                cited_number=ref.number, higher_number=f"{h.number}/{h.symbol}",
+            ))
+        if h.issue_date:
+            wrong = [d for d in dict.fromkeys([ref.date, *ref.dates_seen]) if d and d != h.issue_date]
+            for date in wrong:
+                out.append(link.finding(
+                    "cited_date_mismatch", "error",
+                    f"Viện dẫn {ref.number or 'kế hoạch cấp trên'} ngày {date} nhưng kế hoạch cấp trên ban hành "
+                    f"ngày {h.issue_date}.",
+                    f"Cites {ref.number or 'the higher plan'} as dated {date}; it was issued on {h.issue_date}.",
+                    cited, _spans(hp.evidence.get("issue_date")), cited_date=date, higher_date=h.issue_date,
+                ))
+    return out
+
+
+def check_period(link: _Link) -> list[Finding | None]:
+    low, high = _period(link.info.lower), _period(link.info.higher)
+    if low is None or high is None or (high[0] <= low[0] and low[1] <= high[1]):
+        return []
+    return [link.finding(
+        "period_outside_higher", "warning",
+        f"Thời kỳ kế hoạch {low[0]}-{low[1]} nằm ngoài thời kỳ của kế hoạch cấp trên {high[0]}-{high[1]}.",
+        f"The plan's period {low[0]}-{low[1]} is outside the higher plan's {high[0]}-{high[1]}.",
+        _spans(link.lower.period.span), _spans(link.higher.period.span),
+        period=list(low), higher_period=list(high),
+    )]
+
+
+def _directions_fit(a: str | None, b: str | None) -> bool:
+    return a is None or b is None or a == b
+
+
+def _same_measure(assigned: Target, own: Target) -> float:
+    if fold(assigned.unit) != fold(own.unit):
+        return 0.0
+    if assigned.year and own.year and assigned.year != own.year:
+        return 0.0
+    if not _directions_fit(assigned.direction, own.direction):
+        return 0.0
+    return fuzz.token_set_ratio(fold(assigned.indicator), fold(own.indicator))
+
+
+def _at_least_as_demanding(assigned: Target, own: Target) -> bool:
+    """Lower is better for "reduce to" (a rate brought down to 6.11%); higher is better otherwise
+    (a reduction by 2 points, households helped, a coverage rate). Ranges compare at their lenient bound."""
+    direction = assigned.direction or own.direction
+    if direction == "reduce_to":
+        required = assigned.value_max if assigned.value_max is not None else assigned.value
+        promised = own.value_max if own.value_max is not None else own.value
+        return promised <= required + _EPS
+    return own.value >= assigned.value - _EPS
+
+
+def _fmt(t: Target) -> str:
+    value = f"{t.value:g}" + (f"-{t.value_max:g}" if t.value_max is not None else "")
+    return f"{value}{'' if t.unit == '%' else ' '}{t.unit}"
+
+
+def check_targets(link: _Link) -> list[Finding | None]:
+    low = link.info.lower
+    assigned = link.prepared.targets.to(low)
+    own = [t for t in link.lower.targets if own_scope(t.scope, low)]
+    out: list[Finding | None] = []
+    for t in assigned:
+        scored = [(score, o) for o in own if (score := _same_measure(t, o)) >= INDICATOR_SIMILARITY]
+        if not scored:
+            out.append(link.finding(
+                "target_not_taken_up", "warning",
+                f"Chỉ tiêu cấp trên giao \"{t.indicator}\" ({_fmt(t)}) không có trong kế hoạch.",
+                f"Target assigned by the higher plan, \"{t.indicator}\" ({_fmt(t)}), is not in the plan.",
+                [], _spans(t.span), indicator=t.indicator, assigned=t.value, unit=t.unit,
+            ))
+            continue
+        _, match = max(scored, key=lambda so: (so[0], fuzz.ratio(fold(t.indicator), fold(so[1].indicator))))
+        if not _at_least_as_demanding(t, match):
+            out.append(link.finding(
+                "target_less_demanding", "error",
+                f"Chỉ tiêu \"{match.indicator}\" đặt {_fmt(match)}, thấp hơn mức cấp trên giao {_fmt(t)}.",
+                f"Target \"{match.indicator}\" is set at {_fmt(match)}, less than the {_fmt(t)} assigned.",
+                _spans(match.span), _spans(t.span),
+                indicator=t.indicator, assigned=t.value, assigned_max=t.value_max, actual=match.value,
+                actual_max=match.value_max, unit=t.unit, direction=t.direction or match.direction,
+            ))
+    return out
+
+
+def _covers(have: set[tuple[int, int | None]], project: int, subproject: int | None) -> bool:
+    if (project, subproject) in have or (project, None) in have:
+        return True
+    return subproject is None and any(p == project for p, _ in have)
+
+
+def _project_label(project: int, subproject: int | None) -> str:
+    return f"Tiểu dự án {subproject} thuộc Dự án {project}" if subproject else f"Dự án {project}"
+
+
+def check_projects(link: _Link) -> list[Finding | None]:
+    have = {(p.project, p.subproject) for p in link.lower.projects}
+    out: list[Finding | None] = []
+    for p in link.prepared.projects.to(link.info.lower):
+        if not _covers(have, p.project, p.subproject):
+            label = _project_label(p.project, p.subproject)
+            out.append(link.finding(
+                "project_not_taken_up", "warning",
+                f"{label} cấp trên giao cho cấp này không có trong kế hoạch.",
+                f"{label}, given to this level by the higher plan, is not in the plan.",
+                [], _spans(p.span), project=p.project, subproject=p.subproject,
+            ))
+    return out
+
+
+def _in_catalogue(known: set[tuple[int, int | None]], project: int, subproject: int | None) -> bool:
+    return (project, subproject) in known or (subproject is None and any(p == project for p, _ in known))
+
+
+def check_catalogue(link: _Link, catalogue: Catalogue) -> list[Finding | None]:
+    programmes = {p.programme for p in link.higher.projects if p.programme}
+    out: list[Finding | None] = []
+    for p in link.lower.projects:
+        programme = p.programme or (next(iter(programmes)) if len(programmes) == 1 else None)
+        known = catalogue(programme)
+        if not known or _in_catalogue(known, p.project, p.subproject):
+            continue
+        label = _project_label(p.project, p.subproject)
+        named = f" ({programme})" if programme else ""
+        out.append(link.finding(
+            "project_outside_programme", "error",
+            f"{label} không có trong danh mục Chương trình{named}.",
+            f"{label} is not in the programme catalogue{named}.",
+            _spans(p.span), [], project=p.project, subproject=p.subproject, programme=programme,
+        ))
+    return out
+
+
+def _compare_dates(a: PartialDate, b: PartialDate) -> int:
+    """-1, 0, 1 over the parts both dates give (a blank part on one side ends the comparison)."""
+    for x, y in ((a.year, b.year), (a.month, b.month), (a.day, b.day)):
+        if x is None and y is None:
+            continue
+        if x is None or y is None:
+            return 0
+        if x != y:
+            return -1 if x < y else 1
+    return 0
+
+
+def _date_str(d: PartialDate) -> str:
+    return "/".join(str(x) for x in (d.day, d.month, d.year) if x is not None) or "?"
+
+
+def _best_deadline(wanted: Deadline, own: list[Deadline]) -> Deadline | None:
+    cands = [d for d in own if (d.recurring or None) == (wanted.recurring or None)]
+    if wanted.what:
+        scored = [(fuzz.token_set_ratio(fold(wanted.what), fold(d.what)), d) for d in cands if d.what]
+        scored = [(s, d) for s, d in scored if s >= TASK_SIMILARITY]
+        return max(scored, key=lambda sd: sd[0])[1] if scored else None
+    return cands[0] if len(cands) == 1 else None
+
+
+def check_deadlines(link: _Link) -> list[Finding | None]:
+    low = link.info.lower
+    out: list[Finding | None] = []
+    for d in link.prepared.deadlines.to(low):
+        match = _best_deadline(d, link.lower.deadlines)
+        what = d.what or "nhiệm vụ"
+        if match is None:
+            out.append(link.finding(
+                "deadline_not_taken_up", "warning",
+                f"Thời hạn cấp trên giao \"{what}\" (trước {_date_str(d.date)}) không có trong kế hoạch.",
+                f"The deadline set by the higher plan for \"{what}\" ({_date_str(d.date)}) is not in the plan.",
+                [], _spans(d.span), what=d.what, higher_date=d.date.model_dump(),
+            ))
+        elif _compare_dates(match.date, d.date) > 0:
+            out.append(link.finding(
+                "deadline_later_than_higher", "error",
+                f"Thời hạn \"{match.what or what}\" là {_date_str(match.date)}, muộn hơn thời hạn cấp trên "
+                f"{_date_str(d.date)}.",
+                f"Deadline for \"{match.what or what}\" is {_date_str(match.date)}, later than the higher plan's "
+                f"{_date_str(d.date)}.",
+                _spans(match.span), _spans(d.span), what=d.what, date=match.date.model_dump(),
+                higher_date=d.date.model_dump(),
+            ))
+    return out
+
+
+def check_reporting(link: _Link) -> list[Finding | None]:
+    low = link.info.lower
+    duties = link.prepared.duties.to(low)
+    if not duties:
+        return []
+    reports = any(a.role == "bao_cao" for a in link.lower.assignments) or any(
+        d.recurring or (d.what and any(fuzz.token_set_ratio(fold(d.what), fold(a.tasks)) >= TASK_SIMILARITY
+                                       for a in duties if a.tasks))
+        for d in link.lower.deadlines
+    )
+    if reports:
+        return []
+    duty = duties[0]
+    return [link.finding(
+        "reporting_not_taken_up", "warning",
+        f"Kế hoạch không có nhiệm vụ báo cáo mà cấp trên giao: \"{duty.tasks or duty.body}\".",
+        f"The plan has no reporting duty; the higher plan requires one: \"{duty.tasks or duty.body}\".",
+        [], _spans(duty.span), duty=duty.tasks,
+    )]
+
+
+def check_link(link: _Link, catalogue: Catalogue | None = None) -> list[Finding]:
+    """Every check of one (lower, higher) pair."""
+    found: list[Finding | None] = [
+        *check_citation(link), *check_period(link), *check_targets(link), *check_projects(link),
+        *check_deadlines(link), *check_reporting(link),
+    ]
+    if catalogue is not None:
+        found += check_catalogue(link, catalogue)
+    return [f for f in found if f is not None]
+
+
+# --- missing submissions ------------------------------------------------------------------------------
+
+_CHILD_LEVEL = {"tinh": "huyen", "huyen": "xa"}
+
+
+def missing_submissions(
+    highers: Iterable[PlanInfo], index: PlanIndex, plans: dict[int, Plan], links: list[Link], units_under: UnitsUnder,
+) -> list[CrossFinding]:
+    """Units under a district or province with no plan for the higher plan's period."""
+    implementing: dict[int, set[str]] = defaultdict(set)
+    for link in links:
+        if link.lower.unit_key:
+            implementing[link.higher.id].add(link.lower.unit_key)
+    out: list[CrossFinding] = []
+    done: set[tuple] = set()
+    for h in highers:
+        child = _CHILD_LEVEL.get(h.level or "")
+        period = _period(h)
+        if child is None or period is None or not _is_plan(h) or not h.unit_key:
+            continue
+        units = units_under(h.unit, None) if h.level == "tinh" else units_under(h.province, h.unit)
+        if not units:
+            continue
+        present = set(implementing[h.id])
+        for p in index.plans.values():
+            parent = p.province_key if child == "huyen" else p.parent_key
+            pp = _period(p) or ((p.issue_year, p.issue_year) if p.issue_year else None)
+            if p.level == child and parent == h.unit_key and pp and pp[0] <= period[1] and period[0] <= pp[1]:
+                present.add(p.unit_key)
+        plan = plans[h.id]
+        for name in units:
+            key = parse_unit(name).name
+            if not key or key in present or (h.unit_key, period, key) in done:
+                continue
+            done.add((h.unit_key, period, key))
+            rows = [t.span for t in plan.targets if t.span and parse_unit(t.scope).name == key]
+            generic = [a.span for a in plan.assignments if a.span and _GENERIC.match(fold(a.body))]
+            evidence = rows[:1] or generic[:1] or _anchor(plan)
+            if not evidence:
+                continue
+            years = f"{period[0]}" if period[0] == period[1] else f"{period[0]}-{period[1]}"
+            out.append(CrossFinding(
+                Finding(
+                    code="missing_submission", severity="warning",
+                    message=f"Không có kế hoạch của {name} cho thời kỳ {years} trong cơ sở dữ liệu.",
+                    message_en=f"No plan from {name} for {years} in the database.",
+                    evidence=evidence, related=[], related_source=None,
+                    data={"unit": name, "higher_plan_id": h.id, "period": list(period), "level": child},
+                ),
+                plan=h, lower=None, higher=h,
+            ))
+    return out
+
+
+# --- providers ----------------------------------------------------------------------------------------
+
+def default_units_under() -> UnitsUnder | None:
+    """The gazetteer's ``units_under(province, district)`` when kehoach.pipeline.reference provides it."""
+    try:
+        from kehoach.pipeline import reference
+    except ImportError:
+        return None
+    return getattr(reference, "units_under", None)
+
+
+def _catalogue_from_data() -> dict[str, set[tuple[int, int | None]]]:
+    """(project, sub-project) pairs of each programme in kehoach.reference/programmes/*.yaml."""
+    from importlib.resources import files
+
+    import yaml
+
+    out: dict[str, set[tuple[int, int | None]]] = {}
+    folder = files("kehoach.reference") / "programmes"
+    if not folder.is_dir():
+        return out
+    for entry in folder.iterdir():
+        if not entry.name.endswith(".yaml"):
+            continue
+        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
+        if not data.get("key") or not data.get("projects"):
+            continue  # a programme without numbered projects (nông thôn mới) cannot be checked this way
+        pairs: set[tuple[int, int | None]] = set()
+        for project in data["projects"]:
+            pairs.add((int(project["number"]), None))
+            pairs |= {(int(project["number"]), int(sub["number"])) for sub in project.get("subprojects") or []}
+        out[data["key"]] = pairs
+    return out
+
+
+def default_catalogue() -> Catalogue | None:
+    """Projects of a programme by its key: kehoach.pipeline.reference.programme_projects when it exists,
+    else read from the programme files shipped in kehoach.reference."""
+    try:
+        from kehoach.pipeline import reference
+
+        provided = getattr(reference, "programme_projects", None)
+        if provided is not None:
+            return provided
+    except ImportError:
+        pass
+    data = _catalogue_from_data()
+    return (lambda programme: data.get(programme) if programme else None) if data else None
+
+
+# --- the run ------------------------------------------------------------------------------------------
+
+def _load_plans(session: Session, ids: set[int]) -> dict[int, Plan]:
+    out: dict[int, Plan] = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        for pid, data in session.execute(select(PlanRow.id, PlanRow.json).where(PlanRow.id.in_(ordered[i:i + 500]))):
+            out[pid] = Plan.model_validate(data)
+    return out
+
+
+def _fill_text(session: Session, findings: list[CrossFinding]) -> None:
+    """Give every evidence span its text, from the stored document text, where the plan did not carry it."""
+    ids = {cf.plan.id for cf in findings} | {cf.higher.id for cf in findings if cf.higher}
+    texts: dict[int, str | None] = {}
+    ordered = sorted(ids)
+    for i in range(0, len(ordered), 500):
+        texts.update(session.execute(
+            select(PlanRow.id, DocumentRow.text).join(DocumentRow, DocumentRow.id == PlanRow.document_id)
+            .where(PlanRow.id.in_(ordered[i:i + 500]))
+        ).all())
+
+    def fill(spans: list[Span], text: str | None) -> list[Span]:
+        if not text:
+            return spans
+        return [s if s.text is not None else s.model_copy(update={"text": text[s.start:s.end]}) for s in spans]
+
+    for cf in findings:
+        f = cf.finding
+        related_text = texts.get(cf.higher.id) if cf.higher and cf.lower else None
+        cf.finding = f.model_copy(update={
+            "evidence": fill(f.evidence, texts.get(cf.plan.id)), "related": fill(f.related, related_text),
+        })
+
+
+def _span_cols(spans: list[Span]) -> dict:
+    s = spans[0] if spans else None
+    return {"span_start": s and s.start, "span_end": s and s.end, "span_line": s and s.line,
+            "span_page": s and s.page}
+
+
+def _store(session: Session, report: CrossReport, lower_ids: set[int], higher_ids: set[int], args: dict) -> None:
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    run = RunRow(command="crosscheck", started=now, counts={}, args=args)
+    session.add(run)
+    session.flush()
+    for ids, missing in ((lower_ids, False), (higher_ids, True)):
+        ordered = sorted(ids)
+        for i in range(0, len(ordered), 500):
+            cond = FindingRow.code == "missing_submission" if missing else FindingRow.code != "missing_submission"
+            session.execute(delete(FindingRow).where(
+                FindingRow.origin == "crosslevel", FindingRow.plan_id.in_(ordered[i:i + 500]), cond,
+            ))
+    rows = [{
+        "plan_id": cf.plan.id, "origin": "crosslevel", "run_id": run.id,
+        "related_plan_id": cf.higher.id if cf.higher and cf.lower else None, "code": cf.finding.code,
+        "severity": cf.finding.severity, "message": cf.finding.message, "message_en": cf.finding.message_en,
+        "evidence": [s.model_dump(mode="json") for s in cf.finding.evidence],
+        "related": [s.model_dump(mode="json") for s in cf.finding.related],
+        "related_source": cf.finding.related_source, "data": cf.finding.data, **_span_cols(cf.finding.evidence),
+    } for cf in report.findings]
+    if rows:
+        session.execute(insert(FindingRow), rows)
+    run.finished = datetime.now(timezone.utc).replace(tzinfo=None)
+    run.counts = {"findings": len(rows), "links": len(report.links), **report.counts()}
+    report.run_id = run.id
+    session.commit()
+
+
+_DEFAULT = object()
+
+
+def crosscheck(
+    session: Session, selected: list[PlanInfo] | None = None, *, units_under=_DEFAULT, catalogue=_DEFAULT,
+    store: bool = True, args: dict | None = None,
+) -> CrossReport:
+    """Check the selected plans (default: every current plan) against the plans they implement, and the
+    plans that implement them against them; with ``store`` the findings replace earlier cross-level
+    findings of those plans and the run is recorded."""
+    units_under = default_units_under() if units_under is _DEFAULT else units_under
+    catalogue = default_catalogue() if catalogue is _DEFAULT else catalogue
+    infos = plan_infos(session)
+    index = PlanIndex.build(infos)
+    all_links = find_links(session, index)
+    chosen = None if selected is None else {p.id for p in selected}
+    links = [l for l in all_links if chosen is None or l.lower.id in chosen or l.higher.id in chosen]
+    highers = [p for p in (infos if chosen is None else selected) if p.level in _CHILD_LEVEL]
+
+    plans = _load_plans(session, {l.lower.id for l in links} | {l.higher.id for l in links} | {h.id for h in highers})
+    report = CrossReport(findings=[], links=links)
+    catalogued: set[int] = set()
+    prepared: dict[int, _Higher] = {}
+    for link in links:
+        higher = prepared.get(link.higher.id) or prepared.setdefault(link.higher.id, _Higher(plans[link.higher.id]))
+        loaded = _Link(link, plans[link.lower.id], higher)
+        # The catalogue is the programme's, not the higher plan's: check each lower plan once.
+        once = catalogue if link.lower.id not in catalogued else None
+        catalogued.add(link.lower.id)
+        for f in check_link(loaded, once):
+            report.findings.append(CrossFinding(f, link.lower, link.lower, link.higher))
+    if units_under is None:
+        report.notes.append("missing submissions not checked: no gazetteer (kehoach.pipeline.reference.units_under)")
+    else:
+        report.findings += missing_submissions(highers, index, plans, all_links, units_under)
+    if catalogue is None:
+        report.notes.append("programme catalogue not available: projects outside the programme not checked")
+    _fill_text(session, report.findings)
+    if store:
+        lower_ids = {l.lower.id for l in links} | (chosen or set())
+        _store(session, report, lower_ids, {h.id for h in highers}, args or {})
+    return report

@@ -1,0 +1,602 @@
+"""The citation grammar: where a plan cites another document, and what it says about it.
+
+A citation is read in two steps. spaCy Matchers, built from pattern files in
+``corpus/reference/patterns`` (document-type words, issuing bodies), find the anchors: "Nghị quyết",
+"Kế hoạch", "Luật" … and "Thủ tướng Chính phủ", "UBND" …, tolerant of the line breaks that flattened
+layouts put inside them ("Nghị\\nquyết"). From each type anchor a small grammar reads what follows, in the
+order Vietnamese administrative writing uses:
+
+    <type word> [số] <symbol> [, <symbol> …] [ngày <date>] [của|giữa <issuer> [và <issuer>]] [<subject>]
+
+so that each date attaches to the symbol it follows (a subject may itself cite another document with its own
+date: "Nghị định 74/2019/NĐ-CP ngày 23/9/2019 sửa đổi Nghị định số 61/2015/NĐ-CP ngày 09/7/2015"). Symbols
+cited without a type word ("Văn bản" is one; a bare "số 424/UBND-VX" is another) take their type from the
+symbol's abbreviation. Short forms ("Quyết định số 90", "Kế hoạch nêu trên", "Kế hoạch này") are returned
+as such; ``legal_refs`` resolves them against the full citations.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import regex
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.util import filter_spans
+
+from kehoach.pipeline import reference
+from kehoach.pipeline.dates import DateMatch, date_at
+
+# --- pattern data -----------------------------------------------------------------------------------------
+
+
+def _patterns_dir():
+    return resources.files("kehoach.reference") / "patterns"
+
+
+@lru_cache(maxsize=None)
+def _jsonl(name: str) -> tuple[dict, ...]:
+    text = (_patterns_dir() / name).read_text(encoding="utf-8")
+    return tuple(json.loads(line) for line in text.splitlines() if line.strip() and not line.startswith("//"))
+
+
+@lru_cache(maxsize=None)
+def _reference_yaml(*parts: str) -> dict:
+    path = resources.files("kehoach.reference").joinpath(*parts)
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def grammar() -> dict:
+    """Vocabulary of the grammar (subject openers, law-name stops, short forms …)."""
+    return _reference_yaml("patterns", "citation_grammar.yaml")
+
+
+@dataclass(frozen=True)
+class UnitType:
+    """A way plans write an administrative unit type: "huyện", "thị xã", "TP." …"""
+
+    word: str
+    canonical: str  # lower-case type as used in names: "thành phố"
+    level: str | None  # None where the word alone names no level ("thành phố")
+    case: bool  # abbreviations match as written
+
+
+@lru_cache(maxsize=1)
+def unit_types() -> tuple[UnitType, ...]:
+    """Unit type words from admin_units/unit_types.yaml, longest first (qualified phrases before bare words)."""
+    data = _reference_yaml("admin_units", "unit_types.yaml")
+    out: list[UnitType] = []
+    seen: set[str] = set()
+    for row in data["types"]:
+        for word in row.get("words") or []:
+            if word in seen:
+                continue
+            seen.add(word)
+            abbreviation = word.upper() == word
+            out.append(UnitType(word, row["type"].casefold(), row.get("level"), abbreviation))
+    return tuple(sorted(out, key=lambda u: len(u.word), reverse=True))
+
+
+def _token_pattern(vocab_doc: Doc, case: bool) -> list[dict]:
+    """A Matcher pattern for a phrase, allowing line breaks between its tokens."""
+    out: list[dict] = []
+    for i, token in enumerate(vocab_doc):
+        if token.is_space:
+            continue
+        if out:
+            out.append({"IS_SPACE": True, "OP": "*"})
+        out.append({"ORTH": token.text} if case else {"LOWER": token.text.lower()})
+    return out
+
+
+class _Matchers:
+    """The type-word and issuer Matchers for one vocabulary."""
+
+    def __init__(self, nlp_make_doc, vocab) -> None:
+        self.types = Matcher(vocab)
+        self.type_labels: dict[int, str] = {}
+        for i, row in enumerate(_jsonl("citation_types.jsonl")):
+            key = f"type:{i}"
+            self.types.add(key, [_token_pattern(nlp_make_doc(row["pattern"]), bool(row.get("case")))])
+            self.type_labels[vocab.strings[key]] = row["label"]
+        self.issuers = Matcher(vocab)
+        self.issuer_rows: dict[int, dict] = {}
+        for i, row in enumerate(_jsonl("issuers.jsonl")):
+            key = f"issuer:{i}"
+            self.issuers.add(key, [_token_pattern(nlp_make_doc(row["pattern"]), False)])
+            self.issuer_rows[vocab.strings[key]] = row
+
+
+_MATCHERS: dict[int, _Matchers] = {}
+
+
+def matchers(doc: Doc) -> _Matchers:
+    from kehoach.pipeline.nlp import build_nlp
+
+    key = id(doc.vocab)
+    if key not in _MATCHERS:
+        nlp = build_nlp()
+        _MATCHERS[key] = _Matchers(nlp.make_doc, doc.vocab)
+    return _MATCHERS[key]
+
+
+# --- the grammar ------------------------------------------------------------------------------------------
+
+_PART = r"[A-ZĐ][A-Za-zĐđ0-9&]*"
+#: A document symbol: "90/QĐ-TTg", "07/2021/NĐ-CP", "47-KH/TU", "3067/CTrPH-UBND-BTTUBMTTQ", "24/2021/NQ".
+SYMBOL = (
+    rf"(?P<num>\d{{1,6}}[a-z]?)?(?:(?P<party>-{_PART}(?:/{_PART})+)"
+    rf"|(?P<state>(?:/(?:19|20)\d{{2}})?(?:/{_PART}(?:-{_PART})*)+))(?![\p{{L}}\d])"
+)
+_SYMBOL_RE = regex.compile(SYMBOL)
+_SO = regex.compile(r"\s*(?:số|Số|SỐ)(?:\s*hiệu)?\s*:?\s*")
+_GAP = regex.compile(r"\s*")
+_CHAIN = regex.compile(r"\s*(?:,|và|&)\s*(?:số\s*)?(?=\d)")
+_DATE_LEAD = regex.compile(r"\s*,?\s*(?:ban\s+hành\s+)?(?=\S)")
+_SHORT_NUM = regex.compile(r"\s*(?:số|Số)\s*:?\s*(?P<num>\d{1,6})(?![\d/\-\p{L}])")
+_NAME_WORD = regex.compile(r"(?:\p{Lu}[\p{L}']*|\d{1,2})(?![\p{L}\d])")
+_WORD = regex.compile(r"[\p{L}\d'/]+")
+_LIST_LINE = regex.compile(r"\n[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)\s")
+
+
+@dataclass
+class IssuerPart:
+    """One issuing body as written: its canonical head ("UBND"), unit type and name when given."""
+
+    head: str
+    unit_type: str | None = None
+    name: str | None = None
+    level: str | None = None
+    append_name: bool = False
+
+    def text(self) -> str:
+        parts = [self.head]
+        if self.unit_type:
+            parts.append(self.unit_type)
+        if self.name:
+            parts.append(self.name)
+        return " ".join(parts)
+
+
+@dataclass
+class Citation:
+    """One place where a document is cited (a full citation, a short form, or a mention of the plan itself)."""
+
+    kind: str  # "full" | "short_number" | "short_back" | "self" | "law"
+    type: str | None
+    start: int
+    end: int
+    number: str | None = None
+    short_number: str | None = None
+    date: DateMatch | None = None
+    issuers: list[IssuerPart] = field(default_factory=list)
+    issuer_span: tuple[int, int] | None = None
+    title: str | None = None
+    title_span: tuple[int, int] | None = None
+    law_name: str | None = None
+    head_end: int = 0
+    anchor_end: int = 0
+    chained: bool = False
+
+    @property
+    def blank_number(self) -> bool:
+        return self.number is not None and self.number.startswith(("/", "-"))
+
+
+def normalise_symbol(symbol: str) -> str:
+    """The symbol as a reader writes it: no spaces, one kind of dash."""
+    return regex.sub(r"\s+", "", regex.sub(r"[\u2010-\u2015\u2212]", "-", symbol))
+
+
+def symbol_key(symbol: str) -> str:
+    """Key under which two spellings of one symbol merge ("90/QĐ-TTg" = "90/QD-TTG")."""
+    return reference.symbol_key(normalise_symbol(symbol))
+
+
+def type_from_symbol(symbol: str) -> str | None:
+    """DocType value from a symbol's abbreviation ("90/QĐ-TTg" → quyet_dinh); "424/UBND-VX" → cong_van."""
+    g = grammar()
+    m = _SYMBOL_RE.fullmatch(normalise_symbol(symbol))
+    if not m:
+        return None
+    rest = (m.group("party") or m.group("state") or "").strip("/-")
+    parts = [p for p in regex.split(r"[/\-]", rest) if p and not regex.fullmatch(r"(?:19|20)\d{2}", p)]
+    if not parts:
+        return None
+    first = parts[0]
+    entry = reference.doc_types().by_abbreviation(first, party=bool(m.group("party")))
+    if entry is not None:
+        return entry.code.value
+    for pattern, label in g.get("symbol_type_patterns", []):
+        if regex.match(pattern, first):
+            return label
+    return "cong_van"
+
+
+def _starts_with_any(text: str, pos: int, words: list[str]) -> str | None:
+    """The first of ``words`` (case-folded phrases) that ``text`` starts with at ``pos`` as whole words."""
+    head = text[pos:pos + 40].casefold()
+    head = regex.sub(r"\s+", " ", head)
+    for w in words:
+        if head.startswith(w) and (len(head) == len(w) or not head[len(w)].isalnum()):
+            return w
+    return None
+
+
+class Reader:
+    """Reads citations out of one Doc: anchors by spaCy Matchers, the rest by the grammar above."""
+
+    def __init__(self, doc: Doc) -> None:
+        self.doc = doc
+        self.text = doc.text
+        self.g = grammar()
+        self.m = matchers(doc)
+        self._issuers_at: dict[int, tuple[int, dict]] = {}
+        for match_id, s, e in self.m.issuers(doc):
+            span = doc[s:e]
+            prev = self._issuers_at.get(span.start_char)
+            if prev is None or prev[0] < span.end_char:
+                self._issuers_at[span.start_char] = (span.end_char, self.m.issuer_rows[match_id])
+        self._unit_res = [
+            (ut, regex.compile(r"\s+" + r"\s+".join(map(regex.escape, ut.word.split()))
+                               + (r"(?![\p{L}\d])" if ut.word[-1].isalnum() else ""), 0 if ut.case else regex.I))
+            for ut in unit_types()
+        ]
+        self._starters = sorted(self.g["title_starters"], key=len, reverse=True)
+        self._citations: list[Citation] | None = None
+
+    @classmethod
+    def of(cls, doc: Doc) -> Reader:
+        """The Reader of a Doc, made once (header and legal_refs both read issuers from it)."""
+        reader = doc.user_data.get("kehoach.citation_reader")
+        if reader is None:
+            reader = doc.user_data["kehoach.citation_reader"] = cls(doc)
+        return reader
+
+    def citations(self) -> list[Citation]:
+        """Every citation, read once. The plan's own "Số:" line is not a citation."""
+        if self._citations is None:
+            structure = self.doc._.structure
+            line = structure.header.number_line if structure is not None else None
+            skip = [(line.start, line.end)] if line else []
+            cites: list[Citation] = []
+            for a_start, a_end, label in self.anchors():
+                cites.extend(self.read(a_start, a_end, label))
+            covered = [(c.start, max(c.head_end, c.end)) for c in cites]
+            cites.extend(self.bare_symbols(covered, skip))
+            cites.sort(key=lambda c: (c.start, c.anchor_end))
+            self.add_titles(cites)
+            _settle_dates(cites)
+            self._citations = _drop_named_in_laws(cites)
+        return self._citations
+
+    # -- anchors
+    def anchors(self) -> list[tuple[int, int, str]]:
+        spans = []
+        for match_id, s, e in self.m.types(self.doc):
+            span = self.doc[s:e]
+            span.label_ = self.m.type_labels[match_id]
+            spans.append(span)
+        return [(s.start_char, s.end_char, s.label_) for s in filter_spans(spans)]
+
+    # -- pieces of the grammar
+    def _symbol_at(self, pos: int, require_num: bool = True) -> regex.Match | None:
+        m = _SYMBOL_RE.match(self.text, pos)
+        if not m or (require_num and not m.group("num")):
+            return None
+        return m
+
+    def _date_after(self, pos: int) -> tuple[DateMatch | None, int]:
+        lead = _DATE_LEAD.match(self.text, pos)
+        if not lead:
+            return None, pos
+        d = date_at(self.text, lead.end(), min(len(self.text), lead.end() + 60))
+        if d is None:
+            return None, pos
+        return d, d.end
+
+    def _name_after(self, pos: int, limit: int | None = None) -> tuple[str | None, int]:
+        """Capitalised words naming a unit ("Hớn Quản", "Gia\\nLai"), stopping where a subject starts."""
+        words: list[str] = []
+        end = i = pos
+        while len(words) < 5:
+            gap = regex.match(r"[ \t]*\n?[ \t]*", self.text[i:i + 12])
+            j = i + gap.end()
+            if j == i:
+                break  # words are separated by whitespace, and the name from its unit type
+            m = _NAME_WORD.match(self.text, j)
+            if not m or j in self._issuers_at or _starts_with_any(self.text, j, self._starters):
+                break
+            if limit is not None and m.end() > limit:
+                break
+            words.append(m.group(0))
+            end = i = m.end()
+        return (" ".join(words), end) if words else (None, pos)
+
+    def issuer_at(self, pos: int, limit: int | None = None) -> tuple[IssuerPart, int] | None:
+        """An issuing body starting at ``pos``, with its unit type and name when written (ending by ``limit``)."""
+        hit = self._issuers_at.get(pos)
+        if hit is None:
+            return None
+        end, row = hit
+        part = IssuerPart(head=row["canonical"], level=row.get("level"), append_name=bool(row.get("append_name")))
+        if row.get("unit"):
+            for ut, pattern in self._unit_res:
+                m = pattern.match(self.text, end)
+                if m:
+                    part.unit_type, part.level = ut.canonical, ut.level
+                    end = m.end()
+                    name, name_end = self._name_after(end, limit)
+                    if name:
+                        part.name, end = name, name_end
+                    break
+        elif part.append_name:
+            name, name_end = self._name_after(end, limit)
+            if name:
+                part.name, end = name, name_end
+        return part, end
+
+    def _issuers(self, pos: int) -> tuple[list[IssuerPart], tuple[int, int] | None, int]:
+        link = regex.match(r"\s*,?\s*(?:của|giữa|do)\s+", self.text[pos:pos + 20])
+        if not link:
+            return [], None, pos
+        start = pos + link.end()
+        found = self.issuer_at(start)
+        if not found:
+            return [], None, pos
+        parts = [found[0]]
+        end = found[1]
+        while True:
+            more = regex.match(r"\s+(?:và|với)\s+", self.text[end:end + 10])
+            if not more:
+                break
+            nxt = self.issuer_at(end + more.end())
+            if not nxt:
+                break
+            parts.append(nxt[0])
+            end = nxt[1]
+        return parts, (start, end), end
+
+    def _title(self, pos: int, stops: list[int], require_opener: bool = True) -> tuple[str | None, tuple[int, int] | None]:
+        """The subject after a citation's head: from an opener ("về", "Quy định" …) up to its end."""
+        text = self.text
+        m = regex.match(r"[ \t\n]*[,:]?[ \t\n]*", text[pos:pos + 10])
+        start = pos + (m.end() if m else 0)
+        if start >= len(text):
+            return None, None
+        if require_opener and not _starts_with_any(text, start, self._starters):
+            return None, None
+        limit = min(len(text), start + 600)
+        end = limit
+        depth = 0
+        i = start
+        while i < limit:
+            ch = text[i]
+            if ch == ";":
+                end = i
+                break
+            if ch == "(":
+                depth += 1
+            elif ch == ")":
+                if depth == 0:
+                    end = i
+                    break
+                depth -= 1
+            elif ch == "\n":
+                if text.startswith("\n\n", i) or _LIST_LINE.match(text, i):
+                    end = i
+                    break
+            elif ch == "." and not text.startswith("..", i) and (i == 0 or text[i - 1] != "."):
+                after = text[i + 1:i + 3]
+                if after == "" or after[:1] in " \n\t":
+                    nxt = text[i + 1:i + 4].lstrip()
+                    if not nxt or not nxt[:1].islower():
+                        end = i
+                        break
+            i += 1
+        # A citation chained after this one (", Quyết định số …", "và Nghị định …") ends the subject.
+        for s in stops:
+            if start < s < end:
+                before = text[start:s].rstrip()
+                if regex.search(r"(?:,|;|\bvà|\bhoặc|\bcũng\s+như)$", before):
+                    end = len(before) + start
+                    end = start + len(regex.sub(r"(?:,|;|\s+và|\s+hoặc|\s+cũng\s+như)$", "", before))
+                    break
+        raw = text[start:end].rstrip(" \t\n,;:")
+        if raw.endswith(".") and not raw.endswith(".."):
+            raw = raw[:-1]
+        if not raw.strip():
+            return None, None
+        title = " ".join(raw.split())
+        return title, (start, start + len(raw))
+
+    # -- one anchor
+    def read(self, a_start: int, a_end: int, label: str) -> list[Citation]:
+        """The head of the citation at an anchor (symbol, date, issuer); the subject is read later."""
+        text = self.text
+        if label == "luat":
+            return self._law(a_start, a_end)
+        so = _SO.match(text, a_end)
+        has_so = bool(so) and so.end() > a_end
+        if has_so:
+            pos = so.end()
+        else:
+            gap = regex.match(r"[ \t]*\n?[ \t]*", text[a_end:a_end + 5])
+            pos = a_end + gap.end()
+            if pos == a_end:
+                return self._short(a_start, a_end, label)
+        sym = self._symbol_at(pos, require_num=False)
+        if sym is None or (not has_so and not sym.group("num")):
+            return self._short(a_start, a_end, label)
+        cites = [Citation("full", label, a_start, sym.end(), number=normalise_symbol(sym.group(0)), anchor_end=a_end)]
+        pos = sym.end()
+        # further symbols of the same type: "Nghị quyết số 35/2022/NQ-HĐND, 39/2022/NQ-HĐND ngày …"
+        while True:
+            date, after = self._date_after(pos)
+            if date:
+                cites[-1].date, pos = date, after
+            chain = _CHAIN.match(text, pos)
+            nxt = self._symbol_at(chain.end()) if chain else None
+            if nxt is None:
+                break
+            cites.append(Citation("full", label, nxt.start(), nxt.end(), number=normalise_symbol(nxt.group(0)),
+                                  anchor_end=nxt.start(), chained=True))
+            pos = nxt.end()
+        pos = self._tail(cites, pos)
+        return cites
+
+    def _tail(self, cites: list[Citation], pos: int) -> int:
+        """Issuer (and a date written after it) shared by a group of chained citations; returns the head end."""
+        issuers, ispan, pos = self._issuers(pos)
+        if issuers and cites[-1].date is None:
+            date, after = self._date_after(pos)  # "… của UBND tỉnh ngày 12/10/2017"
+            if date:
+                cites[-1].date, pos = date, after
+        last_date = cites[-1].date
+        for c in cites:
+            c.issuers, c.issuer_span = issuers, ispan
+            if c.date is None and len(cites) > 1:
+                c.date = last_date
+            c.head_end = c.end = pos
+        return pos
+
+    def _law(self, a_start: int, a_end: int) -> list[Citation]:
+        """A law cited by its name ("Luật Trợ giúp pháp lý"), with its number and date when given."""
+        text = self.text
+        g = self.g
+        words: list[str] = []
+        end = i = a_end
+        amending = False
+        while len(words) < (40 if amending else 12):
+            gap = regex.match(r"[ \t]*\n?[ \t]*", text[i:i + 8])
+            if gap.end() == 0 and not (amending and text[i:i + 1] == ","):
+                break
+            j = i + gap.end()
+            if amending and text[j:j + 1] == ",":
+                j += 1
+                j += len(text[j:j + 4]) - len(text[j:j + 4].lstrip(" "))
+            w = _WORD.match(text, j)
+            if not w or "/" in w.group(0):
+                break
+            word, low = w.group(0), w.group(0).casefold()
+            if not words:
+                if low in g["law_not_names"] or not word[:1].isalpha():
+                    return []
+                amending = low == "sửa"
+            elif (low in g["law_name_stops"] and not amending) or (amending and date_at(text, j, j + 40)):
+                break
+            words.append(word)
+            end = i = w.end()
+        if not words:
+            return []
+        name = " ".join(text[a_end:end].split())
+        head = " ".join(text[a_start:a_end].split())
+        cite = Citation("law", "luat", a_start, end, law_name=name, anchor_end=a_end)
+        cite.title, cite.title_span = f"{head} {name}", (a_start, end)
+        pos = end
+        so = _SO.match(text, pos)
+        sym = self._symbol_at(so.end()) if so and so.end() > pos else None
+        if sym:
+            cite.number, pos = normalise_symbol(sym.group(0)), sym.end()
+        date, after = self._date_after(pos)
+        if date:
+            cite.date, pos = date, after
+        issuers, ispan, after = self._issuers(pos)
+        if issuers:
+            cite.issuers, cite.issuer_span, pos = issuers, ispan, after
+        cite.head_end = cite.end = pos
+        return [cite]
+
+    def _short(self, a_start: int, a_end: int, label: str) -> list[Citation]:
+        """"Quyết định số 90", "Kế hoạch nêu trên", "Kế hoạch này"."""
+        text = self.text
+        m = _SHORT_NUM.match(text, a_end)
+        if m:
+            return [Citation("short_number", label, a_start, m.end(), short_number=m.group("num"), anchor_end=a_end)]
+        gap = regex.match(r"[ \t\n]+", text[a_end:a_end + 4])
+        if not gap:
+            return []
+        pos = a_end + gap.end()
+        if _starts_with_any(text, pos, self.g["self_words"]):
+            w = _WORD.match(text, pos)
+            return [Citation("self", label, a_start, w.end(), anchor_end=a_end)]
+        back = _starts_with_any(text, pos, self.g["short_form_back"])
+        if back:
+            w = regex.match(r"\s+".join(map(regex.escape, back.split())), text[pos:], regex.I)
+            end = pos + w.end()
+            if back in self.g.get("short_form_back_final", []) and not regex.match(r"\s*(?:[,.;:)]|$)", text[end:end + 3]):
+                return []
+            return [Citation("short_back", label, a_start, end, anchor_end=a_end)]
+        return []
+
+    # -- bare symbols
+    def bare_symbols(self, covered: list[tuple[int, int]], skip: list[tuple[int, int]]) -> list[Citation]:
+        """Symbols cited without a type word ("số 424/UBND-VX", "theo 90/QĐ-TTg"): type from the symbol."""
+        text = self.text
+        out: list[Citation] = []
+        for m in _BARE.finditer(text):
+            if not m.group("num"):
+                continue
+            s, e = m.start(), m.end()
+            if any(a <= s < b for a, b in covered) or any(a <= s < b for a, b in skip):
+                continue
+            number = normalise_symbol(m.group(0))
+            label = type_from_symbol(number)
+            before = text[max(0, s - 12):s]
+            so = regex.search(r"(?:số|Số|SỐ)\s*:?\s*$", before)
+            if label is None or (label == "cong_van" and not so):
+                continue
+            start = s - (len(before) - so.start()) if so else s
+            cite = Citation("full", label, start, e, number=number, anchor_end=s)
+            date, after = self._date_after(e)
+            if date:
+                cite.date, e = date, after
+            self._tail([cite], e)
+            out.append(cite)
+        return out
+
+    # -- subjects
+    def add_titles(self, cites: list[Citation]) -> None:
+        """The subject of each full citation, ending at ";", the sentence end or the next chained citation."""
+        stops = sorted({c.start for c in cites if c.kind in ("full", "law", "short_number")})
+        for c in cites:
+            if c.kind != "full" or c.chained:
+                continue
+            title, span = self._title(c.head_end, stops)
+            group = [x for x in cites if x.kind == "full" and x.head_end == c.head_end]
+            for x in group:
+                x.title, x.title_span = title, span
+                if span:
+                    x.end = span[1]
+
+
+_BARE = regex.compile(r"(?<![\p{L}\d/\-])" + SYMBOL)
+
+
+def read_citations(doc: Doc) -> list[Citation]:
+    """Every citation in the Doc, in reading order (short forms and mentions of the plan itself included)."""
+    return Reader.of(doc).citations()
+
+
+def _settle_dates(cites: list[Citation]) -> None:
+    """A date read by two citations (a law named inside an amending law's name) belongs to the outer one."""
+    owner: dict[int, Citation] = {}
+    for c in cites:
+        if c.date is None:
+            continue
+        first = owner.get(c.date.start)
+        if first is None:
+            owner[c.date.start] = c
+        elif first.start < c.start and not c.chained:
+            c.date = None
+
+
+def _drop_named_in_laws(cites: list[Citation]) -> list[Citation]:
+    """Laws named inside an amending law's name ("Luật sửa đổi … của Luật Tổ chức Chính phủ") are its title."""
+    laws = [c for c in cites if c.kind == "law" and c.title_span]
+    return [c for c in cites if not (c.kind == "law" and any(
+        o is not c and o.title_span[0] < c.start < o.title_span[1] for o in laws))]
