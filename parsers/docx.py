@@ -31,7 +31,6 @@ W = "{%s}" % _W_NS
 R_ID = "{%s}id" % _R_NS
 MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
-EP = "{http://schemas.openxmlformats.org/officeDocument/2006/extended-properties}"
 
 _HEADING_NAME = re.compile(r"^(heading\s*[1-9]|title)$", re.IGNORECASE)
 # Fonts whose code points are pictures, not letters: their characters are shown as a bullet.
@@ -201,15 +200,6 @@ class _Reader:
                 return self.xml(target)
         return None
 
-    def pages(self) -> int | None:
-        if "docProps/app.xml" not in self.names:
-            return None
-        try:
-            pages = self.xml("docProps/app.xml").find(EP + "Pages")
-        except CorruptDocument:
-            return None
-        return _int(pages.text, 0) or None if pages is not None else None
-
     # -- stories -------------------------------------------------------------------------------------
     def read(self, builder: DocumentBuilder) -> None:
         doc = self.xml(self.main)
@@ -298,13 +288,12 @@ class _Reader:
         if npr is not None:
             num_id, ilvl = val(npr.find(W + "numId")), val(npr.find(W + "ilvl"))
         if num_id is None:
-            style_num, style_lvl = self.styles.numbering(sid)
-            num_id = style_num
+            num_id, style_lvl = self.styles.numbering(sid)
             ilvl = ilvl if ilvl is not None else style_lvl
-            if ilvl is None and num_id is not None:
-                ilvl = self.numbering.level_of_style(num_id, sid)
         if num_id is None or num_id == "0":
             return ""
+        if ilvl is None:  # a list level can name the paragraph style it belongs to
+            ilvl = self.numbering.level_of_style(num_id, sid)
         return self.numbering.label(num_id, _int(ilvl, 0))
 
     def _inline(self, el: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
@@ -685,4 +674,4 @@ def parse(path: str, data: bytes, limits: Limits) -> Document:
     reader.read(builder)
     if reader.numbering.missing:
         reader.warnings.append(f"numbering definitions missing: {', '.join(sorted(reader.numbering.missing))}")
-    return builder.build(DocumentMeta(pages=reader.pages(), warnings=reader.warnings))
+    return builder.build(DocumentMeta(warnings=reader.warnings))

@@ -105,14 +105,6 @@ def parse_xml(path: str, name: str, data: bytes) -> etree._Element:
     return root
 
 
-def looks_like_xml(name: str, data: bytes) -> bool:
-    """True for members that are XML whatever their name (Office keeps XML in .xml, .rels and .vml parts)."""
-    if name.lower().endswith((".xml", ".rels", ".vml")):
-        return True
-    head = data[:64].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n")
-    return head.startswith(b"<")
-
-
 def _one_line(exc: BaseException) -> str:
     text = re.sub(r"\s+", " ", str(exc)).strip()
     return text[:200] or type(exc).__name__

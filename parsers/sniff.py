@@ -14,7 +14,7 @@ _HTML_MARKERS = (b"<!doctype html", b"<html", b"<head", b"<body", b"<meta", b"<d
 def _looks_like_html(head: bytes) -> bool:
     probe = head[:4096].lower()
     if probe.startswith((b"\xff\xfe", b"\xfe\xff")):
-        probe = probe.replace(b"\x00", b"")
+        probe = probe[2:].replace(b"\x00", b"")
     probe = probe.lstrip(b"\xef\xbb\xbf \t\r\n")
     if probe.startswith(b"<?xml") and b"<html" in probe:
         return True

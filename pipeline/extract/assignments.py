@@ -361,9 +361,14 @@ def _name_at(text: str, start: int, end: int, *, whole: bool, need_head: bool) -
     return s, e, de_nghi
 
 
-_MAX_CLAUSE_WORDS = 12  # a body named in running text is short; longer runs are tasks
+_MAX_CLAUSE_WORDS = 16  # a body named in running text is short; longer runs are tasks
+_MAX_ITEM_WORDS = 24
+
+
+def _words(text: str) -> int:
+    return len(regex.findall(r"[\p{L}\d]+", text))
 _ITEM_KINDS = (MarkerKind.arabic, MarkerKind.decimal, MarkerKind.letter, MarkerKind.roman)
-_BLOCKED = {"purpose", "target", "status", "basis", "budget", "subject"}
+_BLOCKED = {"purpose", "target", "status", "basis", "budget", "subject", "time"}
 
 
 def _mentions(doc: Doc) -> list[Mention]:
@@ -390,20 +395,17 @@ def _mentions(doc: Doc) -> list[Mention]:
         in_org_list = info.parent is not None and info.parent.kind == "org" and sec.kind in _ITEM_KINDS
         hs, he = info.head_start, info.head_end
         if in_org_list:
-            # a short heading over its own paragraphs is the name; a heading that runs on is cut at a cue
-            whole = len(text[hs:he].split()) <= 14 and bool(text[he : sec.end].strip())
+            # a short heading over its own paragraphs, or a name before a colon, is the name as written;
+            # a heading that runs on into its tasks is cut at the first task cue
+            colon = text.find(":", hs, he)
+            whole = (colon != -1 and len(text[hs:colon].split()) <= 20) or (
+                len(text[hs:he].split()) <= 14 and bool(text[he : sec.end].strip()))
             got = _name_at(text, hs, he, whole=whole, need_head=False)
             if got:
                 s, e, dn = got
                 add(s, e, (sec.start, sec.end), "item", id(info.parent.section), dn)
                 item_regions.append((sec.start, sec.end))
                 org_items.append((sec.start, sec.end))
-            continue
-        if kind == "org" and info.kind == "org" and not any(c.kind in _ITEM_KINDS for c in sec.children):
-            # a label: "Phân công thực hiện: Giao công chức … phối hợp …" — the body follows the label
-            label_end = text.find(":", hs, he)
-            scan_from = label_end + 1 if label_end != -1 else he
-            _label_bodies(text, scan_from, sec.end, sec, out)
             continue
         if kind in _BLOCKED:
             continue
@@ -417,11 +419,45 @@ def _mentions(doc: Doc) -> list[Mention]:
             if any(a <= sec.start < b for a, b in org_items):
                 continue  # a sub-task of an organisation item, whose body is already named
             got = _name_at(text, hs, sec.end, whole=False, need_head=True)
-            if got and len(text[got[0]:got[1]].split()) <= _MAX_CLAUSE_WORDS and r.strong.match(text, got[1], sec.end):
+            if got and _words(text[got[0] : got[1]]) <= _MAX_ITEM_WORDS and r.strong.match(text, got[1], sec.end):
                 s, e, dn = got
                 add(s, e, (sec.start, sec.end), "dash", None, dn)
                 item_regions.append((sec.start, sec.end))
+    for ls, le in _label_regions(lay):
+        if not any(a <= ls < b for a, b in org_items):
+            _label_bodies(text, ls, le, out)
     _clause_bodies(lay, out, org_items, item_regions)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _label_re() -> regex.Pattern:
+    org = load_patterns("xb_sections.yaml")["kinds"]["org"]
+    return regex.compile(
+        rf"(?m)^[ \t]*(?:[-+•*]+[ \t]*)?\**[ \t]*(?:\d{{1,2}}(?:\.\d{{1,2}})*\.?[ \t]*)?\**[ \t]*"
+        rf"(?:{phrase_alt(org)})[ \t]*\**[ \t]*:[ \t]*\**",
+        regex.I,
+    )
+
+
+_OTHER_LABEL = regex.compile(r"(?m)^[ \t]*\*+[^\n:]{1,60}:")
+
+
+def _label_regions(lay: Layout) -> list[tuple[int, int]]:
+    """Text after an assignment label ("Phân công thực hiện:", "*** Tổ chức thực hiện:**") inside a section."""
+    text = lay.text
+    out: list[tuple[int, int]] = []
+    for m in _label_re().finditer(text, lay.body_start, lay.body_end):
+        if not lay.in_body(m.start()):
+            continue
+        chain = [i for i in lay.chain(m.start()) if i.section.kind not in (MarkerKind.dash, MarkerKind.plus)]
+        if chain and chain[-1].section.heading.start == m.start() and any(
+            c.kind in _ITEM_KINDS for c in chain[-1].section.children
+        ):
+            continue  # an organisation section with numbered items: the items name the bodies
+        end = chain[-1].section.end if chain else lay.body_end
+        nxt = _OTHER_LABEL.search(text, m.end(), end)
+        out.append((m.end(), nxt.start() if nxt else end))
     return out
 
 
@@ -432,7 +468,7 @@ def _heading_is_body(text: str, got: tuple[int, int, bool], head_end: int) -> bo
     return not rest.strip() or bool(_res().cue.match(rest.lstrip(" \n")) or rest.lstrip().startswith(("(", ":")))
 
 
-def _label_bodies(text: str, start: int, end: int, sec: Section, out: list[Mention]) -> None:
+def _label_bodies(text: str, start: int, end: int, out: list[Mention]) -> None:
     """Bodies after an assignment label: paragraphs or dash lines that open with a body or "Giao"."""
     for m in regex.finditer(r"(?:^|\n)[ \t]*(?:[-+•][ \t]*)?(?=\S)", text[start:end]):
         s = start + m.end()
@@ -443,7 +479,7 @@ def _label_bodies(text: str, start: int, end: int, sec: Section, out: list[Menti
         got = _name_at(text, s, eol, whole=False, need_head=True)
         if got:
             gs, ge, dn = got
-            out.append(Mention(clean(text[gs:ge]), gs, ge, (sec.start, sec.end), "label", None, dn))
+            out.append(Mention(clean(text[gs:ge]), gs, ge, (start, end), "label", None, dn))
 
 
 _CLAUSE_START = regex.compile(r"(?:^|\n|:[ \t]+)[ \t]*(?:[-+•][ \t]*)?(?=\S)")
@@ -473,9 +509,9 @@ def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, i
         if not got or any(a < got[1] and got[0] < b for a, b in taken):
             continue
         gs, ge, dn = got
-        if len(text[gs:ge].split()) > _MAX_CLAUSE_WORDS or not r.strong.match(text, ge, eol):
+        if _words(text[gs:ge]) > _MAX_CLAUSE_WORDS or not r.strong.match(text, ge, eol):
             continue
-        region_end = eol
+        region_end = min(eol, info.section.end) if info is not None else eol
         out.append(Mention(clean(text[gs:ge]), gs, ge, (gs, region_end), "clause", None, dn))
         taken.append((gs, ge))
     for m in r.giao_scan.finditer(text, lay.body_start, lay.body_end):
@@ -541,14 +577,20 @@ def _same_body(body: Body, m: Mention, key: frozenset[str]) -> bool:
         for other in body.mentions:
             if other.source in _HEADING_SOURCES and other.parent == m.parent:
                 return False  # two items of one list
-    if key == body.key:
-        return True
-    small, big = (key, body.key) if len(key) <= len(body.key) else (body.key, key)
-    if len(small) >= 2 and small <= big:
-        return True
-    # near-identical names of one body ("Các sở, ngành, đơn vị cấp tỉnh" / "Các sở, ban, ngành cấp tỉnh")
-    return _head_token(m.name) == _head_token(body.name) and fuzz.token_set_ratio(
-        " ".join(sorted(key)), " ".join(sorted(body.key))) >= _SAME_NAME_RATIO
+    head = _head_token(m.name)
+    for other in body.mentions:
+        okey = name_key(other.name)
+        if key == okey:
+            return True
+        small, big = (key, okey) if len(key) <= len(okey) else (okey, key)
+        if len(small) >= 2 and small <= big:
+            return True
+        # near-identical names of one body ("Các sở, ngành, đơn vị cấp tỉnh" / "Các sở, ban, ngành cấp tỉnh")
+        if head == _head_token(other.name) and fuzz.token_set_ratio(
+            " ".join(sorted(key)), " ".join(sorted(okey))
+        ) >= _SAME_NAME_RATIO:
+            return True
+    return False
 
 
 def bodies(doc: Doc) -> list[Body]:
@@ -574,6 +616,9 @@ def bodies(doc: Doc) -> list[Body]:
             best.mentions.append(m)
     for body in out:
         body.mentions.sort(key=lambda m: m.start)
+        named = [m for m in body.mentions if m.source in ("item", "split")] or [
+            m for m in body.mentions if m.source in _HEADING_SOURCES] or body.mentions
+        body.name = named[0].name
     out.sort(key=lambda b: b.first.start)
     memo["bodies"] = out
     return out

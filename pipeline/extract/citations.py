@@ -140,6 +140,7 @@ _DATE_LEAD = regex.compile(r"\s*,?\s*(?:ban\s+hành\s+)?(?=\S)")
 _SHORT_NUM = regex.compile(r"\s*(?:số|Số)\s*:?\s*(?P<num>\d{1,6})(?![\d/\-\p{L}])")
 _NAME_WORD = regex.compile(r"(?:\p{Lu}[\p{L}']*|\d{1,2})(?![\p{L}\d])")
 _WORD = regex.compile(r"[\p{L}\d'/]+")
+_SESSION = regex.compile(r"(?:\s*,?\s*kh[óo]a\s+[IVXLC]+)?(?:\s*,?\s*kỳ\s+họp\s+(?:thứ\s+)?[\p{L}\d]+)?(?=\s)", regex.I)
 _LIST_LINE = regex.compile(r"\n[ \t]*(?:[-+•*]|\d+(?:\.\d+)*[.)]|[a-zđ]\)|[IVXLC]+\.)\s")
 
 
@@ -299,14 +300,14 @@ class Reader:
             return None, pos
         return d, d.end
 
-    def _name_after(self, pos: int, limit: int | None = None) -> tuple[str | None, int]:
+    def _name_after(self, pos: int, limit: int | None = None, same_line: bool = False) -> tuple[str | None, int]:
         """Capitalised words naming a unit ("Hớn Quản", "Gia\\nLai"), stopping where a subject starts."""
         words: list[str] = []
         end = i = pos
         while len(words) < 5:
             gap = regex.match(r"[ \t]*\n?[ \t]*", self.text[i:i + 12])
             j = i + gap.end()
-            if j == i:
+            if j == i or (same_line and words and "\n" in gap.group(0)):
                 break  # words are separated by whitespace, and the name from its unit type
             m = _NAME_WORD.match(self.text, j)
             if not m or j in self._issuers_at or _starts_with_any(self.text, j, self._starters):
@@ -317,25 +318,32 @@ class Reader:
             end = i = m.end()
         return (" ".join(words), end) if words else (None, pos)
 
-    def issuer_at(self, pos: int, limit: int | None = None) -> tuple[IssuerPart, int] | None:
+    def issuer_at(self, pos: int, limit: int | None = None, same_line: bool = False) -> tuple[IssuerPart, int] | None:
         """An issuing body starting at ``pos``, with its unit type and name when written (ending by ``limit``)."""
         hit = self._issuers_at.get(pos)
         if hit is None:
             return None
         end, row = hit
         part = IssuerPart(head=row["canonical"], level=row.get("level"), append_name=bool(row.get("append_name")))
+        if row.get("prefix"):  # "Bộ trưởng Bộ Tài chính", "Chủ tịch UBND tỉnh"
+            gap = regex.match(r"[ \t]*\n?[ \t]*", self.text[end:end + 8])
+            inner = self.issuer_at(end + gap.end(), limit, same_line) if gap.end() else None
+            if inner is None:
+                return part, end
+            inner[0].head = f"{part.head} {inner[0].head}"
+            return inner
         if row.get("unit"):
             for ut, pattern in self._unit_res:
                 m = pattern.match(self.text, end)
                 if m:
                     part.unit_type, part.level = ut.canonical, ut.level
                     end = m.end()
-                    name, name_end = self._name_after(end, limit)
+                    name, name_end = self._name_after(end, limit, same_line)
                     if name:
                         part.name, end = name, name_end
                     break
         elif part.append_name:
-            name, name_end = self._name_after(end, limit)
+            name, name_end = self._name_after(end, limit, same_line)
             if name:
                 part.name, end = name, name_end
         return part, end
@@ -350,6 +358,9 @@ class Reader:
             return [], None, pos
         parts = [found[0]]
         end = found[1]
+        session = _SESSION.match(self.text, end)  # "của Quốc hội khóa XV", "của HĐND tỉnh khóa XII, kỳ họp thứ 8"
+        if session:
+            end = session.end()
         while True:
             more = regex.match(r"\s+(?:và|với)\s+", self.text[end:end + 10])
             if not more:

@@ -215,11 +215,11 @@ class _Found:
     parent: UnitMention | None = None
 
 
-def _heads_in(reader: Reader, start: int, end: int, limit: int | None = None) -> list[_Found]:
+def _heads_in(reader: Reader, start: int, end: int, same_line: bool = False) -> list[_Found]:
     out = []
     heads = _words()["issuer_heads"]
     for pos in sorted(p for p in reader._issuers_at if start <= p < end):
-        hit = reader.issuer_at(pos, limit)
+        hit = reader.issuer_at(pos, end if same_line else None, same_line)
         if hit is None:
             continue
         part, part_end = hit
@@ -233,7 +233,11 @@ def _from_header(doc: Doc, document: Document, structure: Structure) -> _Found |
     if region is None:
         return None
     reader = Reader.of(doc)
-    found = [f for f in _heads_in(reader, region.start, region.end, region.end) if f.unit_type]
+    # A two-column header flattened with "|" may hold issuer lines after the motto's first line, so the
+    # whole header above the "Số:" line (or the kind line) is searched; names stay on their own line.
+    stops = [r.start for r in (structure.header.number_line, structure.doc_kind_line) if r and r.start > region.start]
+    end = min(stops) if stops else region.end
+    found = [f for f in _heads_in(reader, region.start, end, same_line=True) if f.unit_type]
     mentions = unit_mentions(document.text, region.start, region.end)
     if found:
         issuer = found[-1]
@@ -329,7 +333,9 @@ def _resolve(found: _Found, place: str | None, text: str, plan_year: int | None)
         if len(tied) == 1 or len({c.parent for c in tied}) == 1:
             best = tied[0]
     level = best.level if best else (ut.level if ut and ut.level else ("huyen" if type_word == "thành phố" else None))
-    unit_name = best.name if best else name
+    # The unit as the plan writes it ("Đắk Glong" where the gazetteer has "Đăk Glong"); the gazetteer only
+    # restores the case of a name printed in capitals ("IA H'DRAI" → "Ia H'Drai").
+    unit_name = best.name if best and name and reference.name_key(best.name) == reference.name_key(name) else name
     issuer = Issuer(name=" ".join(x for x in (found.head, type_word, unit_name) if x), level=level, unit=unit_name,
                     unit_type=type_word)
     if best is not None:

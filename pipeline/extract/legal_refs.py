@@ -41,6 +41,8 @@ def _header_values(doc: Doc) -> dict:
 def _basis_regions(structure: Structure) -> list[tuple[int, int]]:
     """Where a cited document is a legal basis: preamble, issuing decision, numbered "Căn cứ" sections."""
     regions: list[tuple[int, int]] = []
+    if structure.title:  # "Kế hoạch thực hiện Nghị quyết số 05-NQ/TU …": what the plan implements
+        regions.append((structure.title.start, structure.title.end))
     if structure.preamble:
         regions.append((structure.preamble.start, structure.preamble.end))
     if structure.decision:
@@ -118,6 +120,16 @@ def _own_keys(header: dict) -> tuple[str | None, str | None]:
     return full, symbol_key(symbol) if symbol else None
 
 
+def _own_caption(doc: Doc, c: Citation, header: dict) -> bool:
+    """"(Kèm theo Kế hoạch số 15/KH-UBND …)" under a draft whose own number is blank: the plan itself."""
+    symbol, doc_type = header.get("symbol"), header.get("doc_type")
+    if not symbol or not c.number or c.type != getattr(doc_type, "value", doc_type):
+        return False
+    if not symbol_key(c.number).endswith("/" + symbol_key(symbol)):
+        return False
+    return "kèm theo" in " ".join(doc.text[max(0, c.start - 25):c.start].split()).casefold()
+
+
 def build_refs(doc: Doc) -> list[tuple[LegalRef, list[Citation]]]:
     document = doc._.document
     structure: Structure = doc._.structure
@@ -135,7 +147,7 @@ def build_refs(doc: Doc) -> list[tuple[LegalRef, list[Citation]]]:
         if c.kind == "full" and c.blank_number:
             continue  # "Kế hoạch số: /KH-UBND": the plan itself in a draft, or an unusable citation
         key = _key(c)
-        if key is None or key == own_full:
+        if key is None or key == own_full or _own_caption(doc, c, header):
             continue
         if key not in groups:
             groups[key] = []
