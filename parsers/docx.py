@@ -1,59 +1,182 @@
 """DOCX: body in reading order (paragraphs, tables, text boxes), headers first and footers last, Word's
 automatic numbering rendered as the reader sees it, and tables as grids with merged cells.
 
-Every part is read through ``parsers.safety`` (bounded inflation, DTDs refused) and parsed with one safe lxml
-parser; the package is navigated by its relationships rather than through python-docx, so .docm/.dotx
-content types and Strict OOXML read the same way and no part is parsed by anything less careful.
+The package is checked by ``parsers.safety`` before anything parses it (bounded inflation, a DTD in any XML
+member refused), then opened with python-docx. Two things python-docx refuses are repaired in memory first:
+macro-enabled and template main parts (.docm, .dotx, .dotm: the same WordprocessingML under another content
+type) are given the .docx content type, and relationships to parts that are absent or have no content type
+(left by some add-ins, python-docx issue #797) are dropped with a warning. Strict OOXML is refused as
+unsupported. Text is read from python-docx's element trees (runs, fields, text boxes and content controls
+have no higher-level API); numbering labels come from ``parsers.numbering``.
 """
 
 from __future__ import annotations
 
+import io
 import posixpath
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+import docx
+from docx.document import Document as WordDocument
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.exceptions import OpcError
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
 from lxml import etree
 
 from kehoach.parsers import safety
 from kehoach.parsers.base import CellSpec, DocumentBuilder
-from kehoach.parsers.errors import CorruptDocument
+from kehoach.parsers.errors import CorruptDocument, UnsupportedFormat
 from kehoach.parsers.limits import Deadline, Limits
+from kehoach.parsers.numbering import DINGBAT_FONTS, MC, W, Numbering, on_off, to_int, val
 from kehoach.schemas.document import BlockKind, Document, DocumentMeta, SourceFormat
 
-_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-_STRICT = {
-    "http://purl.oclc.org/ooxml/wordprocessingml/main": _W_NS,
-    "http://purl.oclc.org/ooxml/officeDocument/relationships": _R_NS,
-}
-W = "{%s}" % _W_NS
-R_ID = "{%s}id" % _R_NS
-MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+CT_NS = "{http://schemas.openxmlformats.org/package/2006/content-types}"
 REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+# Main-part content types python-docx refuses although the part is the same WordprocessingML.
+_MAIN_VARIANTS = frozenset({
+    "application/vnd.ms-word.document.macroEnabled.main+xml",                             # .docm
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",   # .dotx
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",                     # .dotm
+})
+_STRICT = "http://purl.oclc.org/ooxml/"
+_STRICT_MESSAGE = "Strict Open XML document (ISO/IEC 29500 Strict) is not supported; save it as a Word Document (.docx)"
 
 _HEADING_NAME = re.compile(r"^(heading\s*[1-9]|title)$", re.IGNORECASE)
-# Fonts whose code points are pictures, not letters: their characters are shown as a bullet.
-_DINGBAT_FONTS = ("symbol", "wingdings", "webdings")
 _SYMBOL_CHARS = {0x2D: "-", 0xB7: "•", 0xB3: "≥", 0xA3: "≤", 0xB1: "±", 0xB4: "×", 0xB8: "÷", 0xAE: "→"}
 _SKIP = {W + t for t in ("del", "moveFrom", "delText", "instrText", "delInstrText", "pPr", "rPr", "tblPr",
                          "trPr", "tcPr", "fldData", "footnoteReference", "endnoteReference", "commentReference",
                          "footnoteRef", "endnoteRef", "separator", "continuationSeparator", "annotationRef")}
+# (first-page, default, even-page) header and footer of a python-docx Section, in the order a reader meets them.
+_HEADERS = ("first_page_header", "header", "even_page_header")
+_FOOTERS = ("first_page_footer", "footer", "even_page_footer")
 
 
-def val(el: etree._Element | None, default: str | None = None) -> str | None:
-    """The w:val attribute of an element, or ``default`` when the element or attribute is absent."""
-    if el is None:
-        return default
-    return el.get(W + "val", default)
+# -- opening the package ---------------------------------------------------------------------------------
 
+def open_document(path: str, data: bytes, limits: Limits) -> tuple[WordDocument, list[str]]:
+    """Check the package, repair in memory what python-docx would refuse, and open it with python-docx."""
+    zf = safety.open_zip(path, data, limits)
+    names = set(zf.namelist())
+    if "[Content_Types].xml" not in names:
+        raise CorruptDocument(path, "no [Content_Types].xml (not an Office Open XML package)")
+    types = safety.parse_xml(path, "[Content_Types].xml", safety.read_member(path, zf, "[Content_Types].xml", limits))
+    content_type = _content_types(types)
+    xml_members = sorted(n for n in names if _is_xml(n, content_type))
+    rels: dict[str, etree._Element] = {}
+    for name in xml_members:
+        blob = safety.read_member(path, zf, name, limits)
+        if name.endswith(".rels"):
+            rels[name] = safety.parse_xml(path, name, blob)
+        else:
+            safety.reject_dtd(path, name, blob)
+    root_rels = rels.get("_rels/.rels")
+    if root_rels is not None and any(r.get("Type", "").startswith(_STRICT) for r in root_rels):
+        raise UnsupportedFormat(path, _STRICT_MESSAGE)
 
-def _int(text: str | None, default: int) -> int:
+    warnings: list[str] = []
+    changed: dict[str, bytes] = {}
+    if _retype_main(types):
+        changed["[Content_Types].xml"] = etree.tostring(types, xml_declaration=True, encoding="UTF-8")
+    for name, root in rels.items():
+        dropped = _drop_unreadable_targets(name, root, names, content_type)
+        if dropped:
+            changed[name] = etree.tostring(root, xml_declaration=True, encoding="UTF-8")
+            warnings.append(f"{name}: relationships to missing parts dropped ({', '.join(dropped)})")
+    if changed:
+        data = _rezip(path, zf, changed, limits)
+
     try:
-        return int(text) if text is not None else default
-    except ValueError:
-        return default
+        document = docx.Document(io.BytesIO(data))
+    except etree.XMLSyntaxError:
+        for name in xml_members:  # name the broken part (python-docx's message does not)
+            safety.parse_xml(path, name, changed.get(name) or safety.read_member(path, zf, name, limits))
+        raise CorruptDocument(path, "an XML part is not well-formed") from None
+    except (OpcError, KeyError, ValueError, AttributeError, TypeError, zipfile.BadZipFile, zlib.error, EOFError,
+            OSError, NotImplementedError) as exc:
+        raise CorruptDocument(path, f"python-docx cannot open the package ({_one_line(exc)})") from None
+    if document.element.tag != W + "document":
+        if (etree.QName(document.element).namespace or "").startswith(_STRICT):
+            raise UnsupportedFormat(path, _STRICT_MESSAGE)
+        raise CorruptDocument(path, f"main part is not a WordprocessingML document ({document.element.tag})")
+    return document, warnings
 
+
+def _content_types(types: etree._Element) -> dict[str, str]:
+    """Content type by member name ("word/document.xml") and by extension ("*.xml"), lower-cased keys."""
+    out = {}
+    for el in types:
+        if el.tag == CT_NS + "Default":
+            out["*." + el.get("Extension", "").lower()] = el.get("ContentType", "")
+        elif el.tag == CT_NS + "Override":
+            out[el.get("PartName", "").lstrip("/").lower()] = el.get("ContentType", "")
+    return out
+
+
+def _type_of(name: str, content_type: dict[str, str]) -> str | None:
+    lower = name.lower()
+    return content_type.get(lower) or content_type.get("*." + lower.rsplit(".", 1)[-1])
+
+
+def _is_xml(name: str, content_type: dict[str, str]) -> bool:
+    """XML by name or by content type: every member an XML parser may be handed."""
+    if name.lower().endswith((".xml", ".rels", ".vml")):
+        return True
+    return (_type_of(name, content_type) or "").endswith("xml")
+
+
+def _retype_main(types: etree._Element) -> bool:
+    """Give a .docm/.dotx/.dotm main part the .docx content type (python-docx accepts only that one)."""
+    changed = False
+    for el in types.iter(CT_NS + "Override"):
+        if el.get("ContentType") in _MAIN_VARIANTS:
+            el.set("ContentType", CT.WML_DOCUMENT_MAIN)
+            changed = True
+    return changed
+
+
+def _drop_unreadable_targets(name: str, rels: etree._Element, names: set[str],
+                             content_type: dict[str, str]) -> list[str]:
+    """Remove internal relationships python-docx cannot follow (no such member, or no content type)."""
+    folder, _ = posixpath.split(name)
+    if posixpath.basename(folder) != "_rels":
+        return []
+    base = "/" + posixpath.dirname(folder)
+    dropped = []
+    for rel in list(rels.iter(REL + "Relationship")):
+        if rel.get("TargetMode") == "External":
+            continue
+        target = rel.get("Target", "")
+        try:
+            member = PackURI.from_rel_ref(base, target).membername
+        except ValueError:
+            member = ""
+        if member not in names or _type_of(member, content_type) is None:
+            rels.remove(rel)
+            dropped.append(target)
+    return dropped
+
+
+def _rezip(path: str, zf: zipfile.ZipFile, changed: dict[str, bytes], limits: Limits) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as new:
+        for info in zf.infolist():
+            if not info.is_dir():
+                new.writestr(info.filename, changed.get(info.filename)
+                             or safety.read_member(path, zf, info.filename, limits))
+    return out.getvalue()
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
+# -- styles ----------------------------------------------------------------------------------------------
 
 @dataclass
 class Styles:
@@ -91,7 +214,7 @@ class Styles:
                     styles.num_pr[sid] = (val(npr.find(W + "numId")), val(npr.find(W + "ilvl")))
                 outline = val(ppr.find(W + "outlineLvl"))
                 if outline is not None:
-                    styles.outline[sid] = _int(outline, 9)
+                    styles.outline[sid] = to_int(outline, 9)
         return styles
 
     def chain(self, sid: str | None) -> Iterator[str]:
@@ -117,6 +240,8 @@ class Styles:
         return False
 
 
+# -- reading ---------------------------------------------------------------------------------------------
+
 @dataclass
 class _Para:
     kind: BlockKind
@@ -140,100 +265,91 @@ class _RawCell:
 
 
 class _Reader:
-    """Walks one package: relationships, styles and numbering, then the story parts in reading order."""
+    """Reads one python-docx Document: styles and numbering, then the stories in reading order.
 
-    def __init__(self, path: str, data: bytes, limits: Limits):
+    Elements are read through their tags rather than python-docx's element classes because parts
+    python-docx does not type (footnotes, or parts a non-Word writer gave a generic content type) are
+    plain lxml trees, and the same code must read both.
+    """
+
+    def __init__(self, path: str, document: WordDocument, limits: Limits, warnings: list[str]):
         self.path = path
-        self.limits = limits
+        self.document = document
         self.deadline = Deadline(path, limits)
-        self.warnings: list[str] = []
-        self.zf = safety.open_zip(path, data, limits)
-        self.names = set(self.zf.namelist())
-        for name in sorted(self.names):
-            if name.lower().endswith((".xml", ".rels", ".vml")):
-                safety.reject_dtd(path, name, self.member(name))
-        main = self._main_part()
-        self.main = main
-        self.rels = self._rels(main)
-        self.styles = Styles.from_xml(self._related_xml("styles"))
-        self.numbering = Numbering.from_xml(self._related_xml("numbering"), self.styles.num_pr)
+        self.warnings = warnings
+        self.styles = Styles.from_xml(self._related(RT.STYLES))
+        self.numbering = Numbering.from_xml(self._related(RT.NUMBERING), self.styles.num_pr)
         self._count = 0
 
-    # -- package -------------------------------------------------------------------------------------
-    def member(self, name: str) -> bytes:
-        return safety.read_member(self.path, self.zf, name, self.limits)
+    # -- parts ---------------------------------------------------------------------------------------
+    def _xml(self, part: Part) -> etree._Element:
+        """A part's XML: python-docx's tree for parts it types, else the bytes parsed by the safe parser."""
+        if isinstance(part, XmlPart):
+            return part.element
+        return safety.parse_xml(self.path, part.partname.membername, part.blob)
 
-    def xml(self, name: str) -> etree._Element:
-        root = safety.parse_xml(self.path, name, self.member(name))
-        if etree.QName(root).namespace in _STRICT:
-            _to_transitional(root)
-        return root
-
-    def _main_part(self) -> str:
-        if "_rels/.rels" in self.names:
-            for rel in self.xml("_rels/.rels").iter(REL + "Relationship"):
-                if rel.get("Type", "").endswith("/officeDocument"):
-                    target = _resolve("", rel.get("Target", ""))
-                    if target in self.names:
-                        return target
-        if "word/document.xml" not in self.names:
-            raise CorruptDocument(self.path, "no main document part (word/document.xml)")
-        return "word/document.xml"
-
-    def _rels(self, part: str) -> list[tuple[str, str, str]]:
-        """(id, type suffix, target part) of a part's internal relationships."""
-        folder, base = posixpath.split(part)
-        rels_name = posixpath.join(folder, "_rels", base + ".rels")
-        if rels_name not in self.names:
-            return []
-        out = []
-        for rel in self.xml(rels_name).iter(REL + "Relationship"):
-            if rel.get("TargetMode") == "External":
-                continue
-            kind = rel.get("Type", "").rsplit("/", 1)[-1]
-            out.append((rel.get("Id", ""), kind, _resolve(folder, rel.get("Target", ""))))
-        return out
-
-    def _related_xml(self, kind: str) -> etree._Element | None:
-        for _, k, target in self.rels:
-            if k == kind and target in self.names:
-                return self.xml(target)
+    def _related(self, reltype: str) -> etree._Element | None:
+        """The first part the main document relates to by ``reltype`` (None if there is none)."""
+        for rel in self.document.part.rels.values():
+            if rel.reltype == reltype and not rel.is_external:
+                return self._xml(rel.target_part)
         return None
+
+    def _header_footer_parts(self, attrs: tuple[str, str, str]) -> list[Part]:
+        """The header (or footer) parts a reader sees, in order, each once.
+
+        Per section: the first-page one if the section has a distinct first page, the default one, and the
+        even-page one if the document alternates; a section linked to the previous one reuses its part.
+        """
+        settings = self._related(RT.SETTINGS)
+        flag = settings.find(W + "evenAndOddHeaders") if settings is not None else None
+        even = flag is not None and on_off(val(flag))
+        parts: list[Part] = []
+        inherited: dict[str, Part] = {}
+        for section in self.document.sections:
+            shown = [attrs[1]]
+            if section.different_first_page_header_footer:
+                shown.insert(0, attrs[0])
+            if even:
+                shown.append(attrs[2])
+            for attr in shown:
+                story = getattr(section, attr)
+                if story.is_linked_to_previous:
+                    part = inherited.get(attr)
+                else:
+                    try:
+                        part = story.part
+                    except KeyError:  # a reference to a relationship that does not exist
+                        part = None
+                    if part is not None:
+                        inherited[attr] = part
+                if part is not None and all(part is not p for p in parts):
+                    parts.append(part)
+        return parts
 
     # -- stories -------------------------------------------------------------------------------------
     def read(self, builder: DocumentBuilder) -> None:
-        doc = self.xml(self.main)
-        body = doc.find(W + "body")
+        body = self.document.element.body
         if body is None:
-            raise CorruptDocument(self.path, f"{self.main} has no w:body")
-        targets = {rid: target for rid, _, target in self.rels}
-        headers, footers = [], []
-        for sect in body.iter(W + "sectPr"):
-            for ref in sect:
-                target = targets.get(ref.get(R_ID, ""))
-                if target is None or target not in self.names:
-                    continue
-                if ref.tag == W + "headerReference" and target not in headers:
-                    headers.append(target)
-                elif ref.tag == W + "footerReference" and target not in footers:
-                    footers.append(target)
+            raise CorruptDocument(self.path, "main document part has no w:body")
         body_numbering = self.numbering
-        for part in headers:
+        for part in self._header_footer_parts(_HEADERS):
             self.numbering = body_numbering.fresh()
-            self._emit(builder, self.xml(part))
+            self._emit(builder, self._xml(part))
         self.numbering = body_numbering
         self._emit(builder, body)
-        for kind in ("footnotes", "endnotes"):
-            notes = self._related_xml(kind)
+        for reltype in (RT.FOOTNOTES, RT.ENDNOTES):
+            notes = self._related(reltype)
             if notes is None:
                 continue
             self.numbering = body_numbering.fresh()
             for note in notes:
                 if note.get(W + "type") in (None, "normal"):
                     self._emit(builder, note)
-        for part in footers:
+        for part in self._header_footer_parts(_FOOTERS):
             self.numbering = body_numbering.fresh()
-            self._emit(builder, self.xml(part))
+            self._emit(builder, self._xml(part))
+        self.numbering = body_numbering
 
     def _emit(self, builder: DocumentBuilder, container: etree._Element) -> None:
         for item in self._items(container):
@@ -275,7 +391,7 @@ class _Reader:
         sid = sid or self.styles.default
         label = self._label(ppr, sid)
         heading = self.styles.is_heading(sid) or (
-            ppr is not None and _int(val(ppr.find(W + "outlineLvl")), 9) < 9)
+            ppr is not None and to_int(val(ppr.find(W + "outlineLvl")), 9) < 9)
         kind = BlockKind.heading if heading else BlockKind.list_item if label else BlockKind.paragraph
         if text.strip():
             yield _Para(kind, label + text, self.styles.names.get(sid or "", sid))
@@ -294,12 +410,12 @@ class _Reader:
             return ""
         if ilvl is None:  # a list level can name the paragraph style it belongs to
             ilvl = self.numbering.level_of_style(num_id, sid)
-        return self.numbering.label(num_id, _int(ilvl, 0))
+        return self.numbering.label(num_id, to_int(ilvl, 0))
 
     def _inline(self, el: etree._Element, parts: list[str], boxes: list[etree._Element]) -> None:
         for child in el:
             tag = child.tag
-            if not isinstance(tag, str) or tag in _SKIP:
+            if not isinstance(tag, str) or tag in _SKIP:  # comments and processing instructions too
                 continue
             if tag == W + "t":
                 parts.append(child.text or "")
@@ -332,14 +448,14 @@ class _Reader:
         rows: list[list[_RawCell]] = []
         for tr in _children(tbl, W + "tr"):
             trpr = tr.find(W + "trPr")
-            before = _int(val(trpr.find(W + "gridBefore")), 0) if trpr is not None else 0
+            before = to_int(val(trpr.find(W + "gridBefore")), 0) if trpr is not None else 0
             cells: list[_RawCell] = [_RawCell(0, before, None, "")] if before > 0 else []
             col = max(before, 0)
             for tc in _children(tr, W + "tc"):
                 tcpr = tc.find(W + "tcPr")
                 span, vmerge, hmerge = 1, None, None
                 if tcpr is not None:
-                    span = min(max(_int(val(tcpr.find(W + "gridSpan")), 1), 1), 1000)
+                    span = min(max(to_int(val(tcpr.find(W + "gridSpan")), 1), 1), 1000)
                     vm = tcpr.find(W + "vMerge")
                     if vm is not None:
                         vmerge = "restart" if val(vm) == "restart" else "continue"
@@ -363,231 +479,6 @@ class _Reader:
             else:
                 out.append(item.text)
         return "\n".join(out)
-
-
-# -- numbering -------------------------------------------------------------------------------------------
-
-def on_off(text: str | None) -> bool:
-    """OOXML on/off values: absent or anything but 0/false/off means on."""
-    return text is None or text.lower() not in ("0", "false", "off")
-
-
-_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"), (50, "L"), (40, "XL"),
-          (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-
-
-def roman(n: int) -> str:
-    if not 0 < n < 4000:
-        return str(n)
-    out = []
-    for value, numeral in _ROMAN:
-        count, n = divmod(n, value)
-        out.append(numeral * count)
-    return "".join(out)
-
-
-def letters(n: int) -> str:
-    """Word's letter numbering: a..z, then aa..zz, aaa.. (the letter repeated, not base 26)."""
-    if n < 1:
-        return str(n)
-    return chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1)
-
-
-def format_number(n: int, fmt: str) -> str:
-    """A counter in a Word numFmt; formats kehoach has no use for fall back to decimal."""
-    if fmt == "upperRoman":
-        return roman(n)
-    if fmt == "lowerRoman":
-        return roman(n).lower()
-    if fmt == "upperLetter":
-        return letters(n).upper()
-    if fmt == "lowerLetter":
-        return letters(n)
-    if fmt == "decimalZero":
-        return f"{n:02d}"
-    if fmt == "none":
-        return ""
-    return str(n)
-
-
-def bullet(text: str, font: str | None) -> str:
-    """What a reader takes a bullet glyph for: dashes stay "-", "+" stays "+", anything else is "•"."""
-    ch = text.strip()[:1]
-    if not ch:
-        return ""
-    point = ord(ch)
-    if 0xF000 <= point <= 0xF0FF:  # Symbol/Wingdings characters live in the private use area
-        point -= 0xF000
-        ch = chr(point)
-    if ch in "-\u2010\u2011\u2012\u2013\u2014\u2212":
-        return "-"
-    dingbat = (font or "").lower().startswith(("wingdings", "webdings"))
-    if ch in "+*" and not dingbat:
-        return ch
-    return "•"
-
-
-@dataclass
-class Level:
-    fmt: str = "decimal"
-    text: str = "%1."
-    start: int = 1
-    suffix: str = "tab"
-    legal: bool = False
-    restart: int | None = None
-    font: str | None = None
-    style: str | None = None
-
-    @classmethod
-    def from_xml(cls, lvl: etree._Element) -> Level:
-        fmt_el = lvl.find(W + "numFmt")
-        if fmt_el is None:  # newer formats hide behind mc:AlternateContent with a plain fallback
-            fmt_el = lvl.find(f"{MC}AlternateContent/{MC}Fallback/{W}numFmt")
-        text_el = lvl.find(W + "lvlText")
-        rpr = lvl.find(W + "rPr")
-        fonts = rpr.find(W + "rFonts") if rpr is not None else None
-        font = None
-        if fonts is not None:
-            font = fonts.get(W + "ascii") or fonts.get(W + "hAnsi") or fonts.get(W + "cs")
-        restart = val(lvl.find(W + "lvlRestart"))
-        legal = lvl.find(W + "isLgl")
-        return cls(
-            fmt=val(fmt_el, "decimal") or "decimal",
-            text=val(text_el, "") or "" if text_el is not None else "",
-            start=_int(val(lvl.find(W + "start")), 1),
-            suffix=val(lvl.find(W + "suff"), "tab") or "tab",
-            legal=legal is not None and on_off(val(legal)),
-            restart=_int(restart, 1) if restart is not None else None,
-            font=font,
-            style=val(lvl.find(W + "pStyle")),
-        )
-
-
-def _levels(el: etree._Element) -> dict[int, Level]:
-    return {_int(lvl.get(W + "ilvl"), 0): Level.from_xml(lvl) for lvl in el.findall(W + "lvl")}
-
-
-@dataclass
-class _Num:
-    abstract: str
-    starts: dict[int, int]
-    levels: dict[int, Level]
-
-
-@dataclass
-class Numbering:
-    """word/numbering.xml and the running counters, so each numbered paragraph gets its label in order.
-
-    Instances (w:num) of one abstract list share their counters, as in Word, unless the instance restarts
-    a level with lvlOverride/startOverride, which gives it counters of its own.
-    """
-
-    abstract: dict[str, dict[int, Level]] = field(default_factory=dict)
-    style_link: dict[str, str] = field(default_factory=dict)
-    nums: dict[str, _Num] = field(default_factory=dict)
-    style_num: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
-    counters: dict[str, dict[int, int]] = field(default_factory=dict)
-    missing: set[str] = field(default_factory=set)
-
-    @classmethod
-    def from_xml(cls, root: etree._Element | None,
-                 style_num: dict[str, tuple[str | None, str | None]] | None = None) -> Numbering:
-        numbering = cls(style_num=style_num or {})
-        if root is None:
-            return numbering
-        for ab in root.findall(W + "abstractNum"):
-            aid = ab.get(W + "abstractNumId")
-            if aid is None:
-                continue
-            numbering.abstract[aid] = _levels(ab)
-            link = val(ab.find(W + "numStyleLink"))
-            if link:
-                numbering.style_link[aid] = link
-        for num in root.findall(W + "num"):
-            nid = num.get(W + "numId")
-            aid = val(num.find(W + "abstractNumId"))
-            if nid is None or aid is None:
-                continue
-            starts: dict[int, int] = {}
-            levels: dict[int, Level] = {}
-            for ov in num.findall(W + "lvlOverride"):
-                ilvl = _int(ov.get(W + "ilvl"), 0)
-                so = ov.find(W + "startOverride")
-                if so is not None:
-                    starts[ilvl] = _int(val(so), 1)
-                lvl = ov.find(W + "lvl")
-                if lvl is not None:
-                    levels[ilvl] = Level.from_xml(lvl)
-            numbering.nums[nid] = _Num(aid, starts, levels)
-        return numbering
-
-    def fresh(self) -> Numbering:
-        """The same definitions with counters of their own (headers, footers and notes count apart)."""
-        return Numbering(self.abstract, self.style_link, self.nums, self.style_num, missing=self.missing)
-
-    def _abstract_levels(self, aid: str) -> dict[int, Level]:
-        for _ in range(4):  # numStyleLink: the list is defined through a numbering style
-            link = self.style_link.get(aid)
-            if link is None:
-                break
-            nid = self.style_num.get(link, (None, None))[0]
-            num = self.nums.get(nid or "")
-            if num is None or num.abstract == aid:
-                break
-            aid = num.abstract
-        return self.abstract.get(aid, {})
-
-    def _level(self, num: _Num, ilvl: int) -> Level:
-        return num.levels.get(ilvl) or self._abstract_levels(num.abstract).get(ilvl) or Level(text="")
-
-    def level_of_style(self, nid: str, sid: str | None) -> str | None:
-        """The level a paragraph style is tied to by w:pStyle inside the list definition."""
-        num = self.nums.get(nid)
-        if num is None or sid is None:
-            return None
-        for ilvl, level in self._abstract_levels(num.abstract).items():
-            if level.style == sid:
-                return str(ilvl)
-        return None
-
-    def label(self, nid: str, ilvl: int) -> str:
-        """Advance the counter of (list, level) and return its label with the separator a reader sees."""
-        num = self.nums.get(nid)
-        if num is None:
-            self.missing.add(nid)
-            return ""
-        ilvl = min(max(ilvl, 0), 8)
-        key = f"num:{nid}" if num.starts or num.levels else f"abstract:{num.abstract}"
-        state = self.counters.setdefault(key, {})
-
-        def start(k: int) -> int:
-            return num.starts.get(k, self._level(num, k).start)
-
-        state[ilvl] = start(ilvl) if ilvl not in state else state[ilvl] + 1
-        for k in range(ilvl + 1, 9):
-            restart = self._level(num, k).restart
-            if restart == 0:
-                continue
-            if restart is None or restart > k:
-                restart = k
-            if ilvl < restart:
-                state.pop(k, None)
-        level = self._level(num, ilvl)
-        if level.fmt == "bullet" or ("%" not in level.text and level.font
-                                     and level.font.lower().startswith(_DINGBAT_FONTS)):
-            text = bullet(level.text, level.font)
-        else:
-            def render(m: re.Match[str]) -> str:
-                k = int(m.group(1)) - 1
-                fmt = "decimal" if level.legal else self._level(num, k).fmt
-                if fmt == "bullet":
-                    return ""
-                return format_number(state.get(k, start(k)), fmt)
-
-            text = re.sub(r"%([1-9])", render, level.text)
-        if not text.strip():
-            return ""
-        return text + ("" if level.suffix == "nothing" else " ")
 
 
 def _merge_rows(rows: list[list[_RawCell]]) -> list[list[CellSpec]]:
@@ -643,35 +534,16 @@ def _symbol(code: str, font: str) -> str:
         return ""
     if 0xF000 <= point <= 0xF0FF:
         point -= 0xF000
-    if font.lower().startswith(_DINGBAT_FONTS):
+    if font.lower().startswith(DINGBAT_FONTS):
         return _SYMBOL_CHARS.get(point, "•") if font.lower().startswith("symbol") else "•"
     return chr(point)
 
 
-def _resolve(folder: str, target: str) -> str:
-    if target.startswith("/"):
-        return posixpath.normpath(target.lstrip("/"))
-    return posixpath.normpath(posixpath.join(folder, target))
-
-
-def _to_transitional(root: etree._Element) -> None:
-    """Rename Strict OOXML namespaces to the transitional ones the reader knows."""
-    for el in root.iter():
-        if not isinstance(el.tag, str):
-            continue
-        qn = etree.QName(el)
-        if qn.namespace in _STRICT:
-            el.tag = "{%s}%s" % (_STRICT[qn.namespace], qn.localname)
-        for name in list(el.attrib):
-            aq = etree.QName(name)
-            if aq.namespace in _STRICT:
-                el.attrib["{%s}%s" % (_STRICT[aq.namespace], aq.localname)] = el.attrib.pop(name)
-
-
 def parse(path: str, data: bytes, limits: Limits) -> Document:
-    reader = _Reader(path, data, limits)
+    document, warnings = open_document(path, data, limits)
+    reader = _Reader(path, document, limits, warnings)
     builder = DocumentBuilder(path, SourceFormat.docx, data)
     reader.read(builder)
     if reader.numbering.missing:
-        reader.warnings.append(f"numbering definitions missing: {', '.join(sorted(reader.numbering.missing))}")
-    return builder.build(DocumentMeta(warnings=reader.warnings))
+        warnings.append(f"numbering definitions missing: {', '.join(sorted(reader.numbering.missing))}")
+    return builder.build(DocumentMeta(warnings=warnings))

@@ -18,7 +18,7 @@ import lxml.html
 from lxml import etree
 
 from kehoach.parsers.base import CellSpec, DocumentBuilder
-from kehoach.parsers.docx import letters, roman
+from kehoach.parsers.numbering import letters, roman
 from kehoach.parsers.encodings import VIETNAMESE_LETTERS, decode
 from kehoach.parsers.errors import CorruptDocument, EmptyDocument, HostileContent
 from kehoach.parsers.limits import Deadline, Limits

@@ -1,17 +1,18 @@
-"""PDF: page text with pypdfium2, ruled tables from the lines drawn on the page, OCR for scanned pages.
+"""PDF: page text with pypdfium2, ruled tables with pdfplumber on the pages that draw rules, OCR for scans.
 
-Why this way: pdfium reads a page's text some fifty times faster than pdfminer (pdfplumber), so every page
-goes through pdfium only. Ruled tables are found from the page's own path objects -- the lines and thin
-rectangles Word and LibreOffice draw as cell borders -- with the lattice method of pdfplumber's "lines"
-strategy: rules cut the table area into atoms, atoms not separated by a rule are one (merged) cell. Only
-pages that draw rules pay for this. Text lines that fall inside a table are dropped from the page text and
-the table is added as a grid of cells in their place, so table text appears once. Wrapped lines are joined
-into paragraphs from their geometry (a line that reaches the right edge continues on the next line).
+Why this way: pdfium reads a page's text some fifty times faster than pdfminer (under pdfplumber), so every
+page's text comes from pdfium. Whether a page holds a ruled table is decided cheaply from pdfium's page
+objects (the lines and thin rectangles Word and LibreOffice draw as cell borders); only such pages are
+opened with pdfplumber, whose "lines" strategy finds the tables and their cells, merged cells included, and
+each is released right after. Text lines inside a table are dropped from the page text and the table is
+added as a grid of cells in their place, so table text appears once. Wrapped lines are joined into
+paragraphs from their geometry (a line that reaches the right edge continues on the next line).
 """
 
 from __future__ import annotations
 
 import ctypes
+import io
 import re
 import time
 from bisect import bisect_left, bisect_right
@@ -28,12 +29,18 @@ from kehoach.parsers.errors import CorruptDocument, EncryptedDocument, NoTextLay
 from kehoach.parsers.limits import Deadline, Limits
 from kehoach.schemas.document import BlockKind, Document, DocumentMeta, SourceFormat
 
-# Rules and grids, in PDF points.
+# Rules, in PDF points: what sends a page to pdfplumber.
 THIN = 2.5                 # a path no thicker than this is a rule (cell border)
 MIN_RULE = 3.0             # shorter marks are dots or bullets, not rules
-SNAP = 3.0                 # rules this close are one line; gaps this small along a rule are bridged
-MIN_RULES = 4              # a table needs two horizontal and two vertical rules
+SNAP = 3.0                 # rules (and cell edges) this close are one line
+MIN_H_RULES = 2            # a table row lies between two horizontal rules; with two columns or more
+MIN_V_RULES = 3            # there are three vertical rule positions (one column in a frame is not a table)
 MAX_PATH_OBJECTS = 20000   # vector drawings beyond this (maps, charts) are not searched for tables
+# pdfplumber's lattice strategy: cells are the rectangles closed by rules.
+TABLE_SETTINGS = {
+    "vertical_strategy": "lines", "horizontal_strategy": "lines", "snap_tolerance": SNAP,
+    "join_tolerance": SNAP, "intersection_tolerance": SNAP, "edge_min_length": MIN_RULE,
+}
 # Text.
 MIN_PAGE_CHARS = 16        # fewer non-space characters than this and a big picture: a scanned page
 SCAN_IMAGE_SHARE = 0.3     # share of the page a picture must cover to count as a scan
@@ -79,6 +86,19 @@ class _View:
         return min(xa, xb), min(ya, yb), max(xa, xb), max(ya, yb)
 
 
+def _plumber_offset(page) -> tuple[float, float]:
+    """What to add to a pdfplumber page's coordinates to get _View's display space.
+
+    pdfminer turns the page by its /Rotate relative to the MediaBox and pdfplumber shifts the result by the
+    MediaBox again; both are translations of _View's space. The MediaBox comes from pdfminer, which
+    inherits it from the page tree (pdfium's FPDFPage_GetMediaBox does not)."""
+    box = page.page_obj.mediabox
+    x0, x1 = sorted((box[0], box[2]))
+    y0, y1 = sorted((box[1], box[3]))
+    return {0: (0.0, y0 - y1), 90: (0.0, 2 * x0), 180: (-(x0 + x1), 2 * y0),
+            270: (-(y0 + y1), x0 - x1)}[page.rotation % 360]
+
+
 _IDENTITY = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
@@ -104,12 +124,27 @@ def _matrix(obj) -> tuple:
 
 @dataclass
 class _Marks:
-    """What the drawing on a page tells us: rules (display space) and how much of it pictures cover."""
+    """What the drawing on a page tells us: rule positions (display space) and the area pictures cover."""
 
-    h: list[tuple[float, float, float]]   # y, x0, x1
-    v: list[tuple[float, float, float]]   # x, y0, y1
+    h: list[float]   # y of each horizontal rule
+    v: list[float]   # x of each vertical rule
     image_area: float = 0.0
     too_many: bool = False
+
+    @property
+    def ruled(self) -> bool:
+        """Enough distinct rule positions for a table of at least one row and two columns."""
+        return _distinct(self.h) >= MIN_H_RULES and _distinct(self.v) >= MIN_V_RULES
+
+
+def _distinct(values: list[float]) -> int:
+    """Number of positions once those closer than SNAP (chained) are taken as one."""
+    count, last = 0, None
+    for v in sorted(values):
+        if last is None or v - last > SNAP:
+            count += 1
+        last = v
+    return count
 
 
 def _objects(page) -> Iterator[tuple[object, int, tuple | None]]:
@@ -151,7 +186,7 @@ def _visible(obj) -> bool:
 
 
 def _segments(obj, matrix: tuple | None) -> Iterator[tuple[float, float, float, float]]:
-    """Straight axis-parallel pieces of a path, in page space (curves are skipped)."""
+    """Straight pieces of a path, in page space (curves are skipped)."""
     m = _matrix(obj) if matrix is None else _compose(matrix, _matrix(obj))
     x, y = ctypes.c_float(), ctypes.c_float()
     cur = start = None
@@ -187,12 +222,12 @@ def _scan_marks(page, view: _View) -> _Marks:
         x0, t0, x1, t1 = box
         w, h = x1 - x0, t1 - t0
         if h <= THIN and w >= MIN_RULE:
-            marks.h.append(((t0 + t1) / 2, x0, x1))
+            marks.h.append((t0 + t1) / 2)
         elif w <= THIN and h >= MIN_RULE:
-            marks.v.append(((x0 + x1) / 2, t0, t1))
+            marks.v.append((x0 + x1) / 2)
         elif outline and w > THIN and h > THIN:
-            marks.h += [(t0, x0, x1), (t1, x0, x1)]
-            marks.v += [(x0, t0, t1), (x1, t0, t1)]
+            marks.h += [t0, t1]
+            marks.v += [x0, x1]
 
     n_paths = 0
     for obj, kind, matrix in _objects(page):
@@ -228,47 +263,15 @@ def _scan_marks(page, view: _View) -> _Marks:
 
 
 @dataclass
-class _Grid:
-    """A ruled table on a page (display space): cell boundaries and cells as start -> (rowspan, colspan)."""
+class _TableItem:
+    """A table found on a page: its box (display space) and its rows for DocumentBuilder.add_table."""
 
-    col_x: list[float]
-    row_y: list[float]
-    spans: dict[tuple[int, int], tuple[int, int]]
-
-    @property
-    def bbox(self) -> Box:
-        return self.col_x[0], self.row_y[0], self.col_x[-1], self.row_y[-1]
-
-    def owner(self, x: float, y: float) -> tuple[int, int] | None:
-        """The cell (its start) at a point; a point in a hole of the grid is its own cell."""
-        c, r = bisect_right(self.col_x, x) - 1, bisect_right(self.row_y, y) - 1
-        if not (0 <= r < len(self.row_y) - 1 and 0 <= c < len(self.col_x) - 1):
-            return None
-        return self._owner.get((r, c), (r, c))
-
-    def __post_init__(self) -> None:
-        self._owner = {(r + dr, c + dc): (r, c) for (r, c), (rs, cs) in self.spans.items()
-                       for dr in range(rs) for dc in range(cs)}
+    bbox: Box
+    rows: list[list[CellSpec]]
 
 
-class _UnionFind:
-    def __init__(self, n: int):
-        self.parent = list(range(n))
-
-    def find(self, i: int) -> int:
-        while self.parent[i] != i:
-            self.parent[i] = self.parent[self.parent[i]]
-            i = self.parent[i]
-        return i
-
-    def union(self, a: int, b: int) -> None:
-        ra, rb = self.find(a), self.find(b)
-        if ra != rb:
-            self.parent[rb] = ra
-
-
-def _cluster(values: list[float]) -> list[float]:
-    """Positions closer than SNAP (chained) become one, at their mean."""
+def _lines_at(values: list[float]) -> list[float]:
+    """Cell edges closer than SNAP (chained) become one line, at their mean."""
     out: list[list[float]] = []
     for v in sorted(values):
         if out and v - out[-1][-1] <= SNAP:
@@ -286,106 +289,47 @@ def _nearest(lines: list[float], v: float) -> int:
     return i
 
 
-def _merge_intervals(intervals: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    out: list[list[float]] = []
-    for a, b in sorted(intervals):
-        if out and a <= out[-1][1] + SNAP:
-            out[-1][1] = max(out[-1][1], b)
+def _table_item(cells: list[Box], chars: list[tuple[dict, float, float]]) -> _TableItem | None:
+    """A pdfplumber table (its cell boxes) as rows of CellSpec, with the chars whose centre is in it.
+
+    The column lines are all cells' left and right edges, the row lines all their tops and bottoms; a cell
+    reaching over k inner lines spans k + 1 columns (rows). pdfplumber leaves a hole where rules do not close
+    a rectangle: text there is a cell of its own. Each cell's chars become words with pdfplumber's word
+    extractor, cell by cell (over a whole page, lines of vertically centred cells chain into one). ``chars``
+    are (char, centre x, centre y); those placed here are removed from the list."""
+    from pdfplumber.utils import extract_words
+
+    col_x = _lines_at([c[0] for c in cells] + [c[2] for c in cells])
+    row_y = _lines_at([c[1] for c in cells] + [c[3] for c in cells])
+    if len(col_x) < 3 or len(row_y) < 2:  # one column: a frame around text, not a table
+        return None
+    spans: dict[tuple[int, int], tuple[int, int]] = {}
+    for x0, top, x1, bottom in cells:
+        r0, r1, c0, c1 = _nearest(row_y, top), _nearest(row_y, bottom), _nearest(col_x, x0), _nearest(col_x, x1)
+        if r1 > r0 and c1 > c0:
+            spans[(r0, c0)] = (r1 - r0, c1 - c0)
+    owner = {(r + dr, c + dc): (r, c) for (r, c), (rs, cs) in spans.items() for dr in range(rs) for dc in range(cs)}
+    in_cell: dict[tuple[int, int], list[dict]] = {}
+    left = []
+    for item in chars:
+        _, x, y = item
+        c, r = bisect_right(col_x, x) - 1, bisect_right(row_y, y) - 1
+        if 0 <= r < len(row_y) - 1 and 0 <= c < len(col_x) - 1:
+            in_cell.setdefault(owner.get((r, c), (r, c)), []).append(item[0])
         else:
-            out.append([a, b])
-    return [(a, b) for a, b in out]
-
-
-def _covered(intervals: list[tuple[float, float]], a: float, b: float) -> bool:
-    return any(i0 <= a + SNAP and i1 >= b - SNAP for i0, i1 in intervals)
-
-
-def _grid(h: list[tuple[float, float, float]], v: list[tuple[float, float, float]]) -> _Grid | None:
-    """Cells of one group of connected rules: the lattice of rule positions, atoms joined where no rule
-    separates them; a joined group that is a rectangle closed on all sides is a cell."""
-    ys, xs = _cluster([r[0] for r in h]), _cluster([r[0] for r in v])
-    if len(ys) < 2 or len(xs) < 2:
+            left.append(item)
+    texts = {key: [w["text"] for w in extract_words(group)] for key, group in in_cell.items()}
+    rows = _cell_rows(len(col_x) - 1, spans, texts)
+    if rows is None:
         return None
-    h_cov: list[list[tuple[float, float]]] = [[] for _ in ys]
-    v_cov: list[list[tuple[float, float]]] = [[] for _ in xs]
-    for y, a, b in h:
-        h_cov[_nearest(ys, y)].append((a, b))
-    for x, a, b in v:
-        v_cov[_nearest(xs, x)].append((a, b))
-    h_cov = [_merge_intervals(c) for c in h_cov]
-    v_cov = [_merge_intervals(c) for c in v_cov]
-    n_r, n_c = len(ys) - 1, len(xs) - 1
-    hb = [[_covered(h_cov[i], xs[j], xs[j + 1]) for j in range(n_c)] for i in range(n_r + 1)]
-    vb = [[_covered(v_cov[j], ys[i], ys[i + 1]) for j in range(n_c + 1)] for i in range(n_r)]
-    uf = _UnionFind(n_r * n_c)
-    for i in range(n_r):
-        for j in range(n_c):
-            if j + 1 < n_c and not vb[i][j + 1]:
-                uf.union(i * n_c + j, i * n_c + j + 1)
-            if i + 1 < n_r and not hb[i + 1][j]:
-                uf.union(i * n_c + j, (i + 1) * n_c + j)
-    groups: dict[int, list[tuple[int, int]]] = {}
-    for i in range(n_r):
-        for j in range(n_c):
-            groups.setdefault(uf.find(i * n_c + j), []).append((i, j))
-    cells = []
-    for atoms in groups.values():
-        r0, r1 = min(a[0] for a in atoms), max(a[0] for a in atoms)
-        c0, c1 = min(a[1] for a in atoms), max(a[1] for a in atoms)
-        if len(atoms) != (r1 - r0 + 1) * (c1 - c0 + 1):
-            continue
-        closed = (all(hb[r0][c] and hb[r1 + 1][c] for c in range(c0, c1 + 1))
-                  and all(vb[r][c0] and vb[r][c1 + 1] for r in range(r0, r1 + 1)))
-        if closed:
-            cells.append((r0, c0, r1 + 1, c1 + 1))
-    if len(cells) < 2:
-        return None
-    row_lines = sorted({c[0] for c in cells} | {c[2] for c in cells})
-    col_lines = sorted({c[1] for c in cells} | {c[3] for c in cells})
-    if len(row_lines) < 3 or len(col_lines) < 3:  # a framed box or a single row/column: keep it as text
-        return None
-    ri = {v: k for k, v in enumerate(row_lines)}
-    ci = {v: k for k, v in enumerate(col_lines)}
-    spans = {(ri[r0], ci[c0]): (ri[r1] - ri[r0], ci[c1] - ci[c0]) for r0, c0, r1, c1 in cells}
-    return _Grid(col_x=[xs[c] for c in col_lines], row_y=[ys[r] for r in row_lines], spans=spans)
+    chars[:] = left
+    return _TableItem(bbox=(col_x[0], row_y[0], col_x[-1], row_y[-1]), rows=rows)
 
 
-def _merge_rules(rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
-    """Collinear rules joined: Word draws each cell's border separately, a table's line is one rule here."""
-    out = []
-    by_line: dict[int, list[tuple[float, float]]] = {}
-    lines = _cluster([r[0] for r in rules])
-    for pos, a, b in rules:
-        by_line.setdefault(_nearest(lines, pos), []).append((a, b))
-    for k, pieces in by_line.items():
-        out += [(lines[k], a, b) for a, b in _merge_intervals(pieces)]
-    return out
-
-
-def _find_grids(marks: _Marks) -> list[_Grid]:
-    """Ruled tables: groups of crossing rules, each turned into a grid of cells."""
-    h, v = _merge_rules(marks.h), sorted(_merge_rules(marks.v))
-    if len(h) < 2 or len(v) < 2:
-        return []
-    v_x = [r[0] for r in v]
-    uf = _UnionFind(len(h) + len(v))
-    for i, (y, x0, x1) in enumerate(h):
-        for j in range(bisect_left(v_x, x0 - SNAP), bisect_right(v_x, x1 + SNAP)):
-            if v[j][1] - SNAP <= y <= v[j][2] + SNAP:
-                uf.union(i, len(h) + j)
-    groups: dict[int, tuple[list, list]] = {}
-    for i, rule in enumerate(h):
-        groups.setdefault(uf.find(i), ([], []))[0].append(rule)
-    for j, rule in enumerate(v):
-        groups.setdefault(uf.find(len(h) + j), ([], []))[1].append(rule)
-    grids = [g for gh, gv in groups.values() if len(gh) >= 2 and len(gv) >= 2 for g in [_grid(gh, gv)] if g]
-    return sorted(grids, key=lambda g: (g.bbox[1], g.bbox[0]))
-
-
-def _table_rows(grid: _Grid, texts: dict[tuple[int, int], list[str]]) -> list[list[CellSpec]] | None:
-    """Rows of CellSpec for the builder; rows without any text are dropped (spans shrink accordingly)."""
-    n_cols = len(grid.col_x) - 1
-    starts = dict(grid.spans)
+def _cell_rows(n_cols: int, spans: dict[tuple[int, int], tuple[int, int]],
+               texts: dict[tuple[int, int], list[str]]) -> list[list[CellSpec]] | None:
+    """Rows of CellSpec for the builder; rows where no cell starts with text are dropped (spans shrink)."""
+    starts = dict(spans)
     for key in texts:
         starts.setdefault(key, (1, 1))  # text in a hole of the grid
     kept = sorted({r for (r, _), words in texts.items() if words})
@@ -413,6 +357,51 @@ def _table_rows(grid: _Grid, texts: dict[tuple[int, int], list[str]]) -> list[li
     return rows
 
 
+def _find_tables(page) -> list[_TableItem]:
+    """The ruled tables of one pdfplumber page, in display space, top to bottom."""
+    found = page.find_tables(table_settings=TABLE_SETTINGS)
+    if not found:
+        return []
+    dx, dy = _plumber_offset(page)
+    chars = [(c, (c["x0"] + c["x1"]) / 2 + dx, (c["top"] + c["bottom"]) / 2 + dy) for c in page.chars]
+    items = []
+    for table in sorted(found, key=lambda t: (t.bbox[1], t.bbox[0])):
+        cells = [(x0 + dx, top + dy, x1 + dx, bottom + dy) for x0, top, x1, bottom in table.cells]
+        item = _table_item(cells, chars)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+class _Tables:
+    """pdfplumber over the same bytes, opened on first use (most PDFs never need it), one page at a time."""
+
+    def __init__(self, data: bytes):
+        self.data = data
+        self.pdf = None
+        self.error: Exception | None = None
+
+    def page(self, index: int) -> list[_TableItem]:
+        if self.pdf is None and self.error is None:
+            import pdfplumber
+
+            try:
+                self.pdf = pdfplumber.open(io.BytesIO(self.data))
+            except Exception as exc:  # noqa: BLE001 -- reported per page by the caller; the text is kept
+                self.error = exc
+        if self.error is not None:
+            raise self.error
+        page = self.pdf.pages[index]
+        try:
+            return _find_tables(page)
+        finally:
+            page.close()  # drops the page's parsed objects (chars, edges, layout)
+
+    def close(self) -> None:
+        if self.pdf is not None:
+            self.pdf.close()
+
+
 # ---------------------------------------------------------------------------------------------- page text
 
 
@@ -420,12 +409,6 @@ def _table_rows(grid: _Grid, texts: dict[tuple[int, int], list[str]]) -> list[li
 class _Line:
     text: str
     box: Box | None
-
-
-@dataclass
-class _TableItem:
-    grid: _Grid
-    rows: list[list[CellSpec]] | None = None
 
 
 class _PageText:
@@ -466,17 +449,19 @@ def _overlaps(box: Box, area: Box) -> bool:
     return box[0] < area[2] and box[2] > area[0] and box[1] < area[3] and box[3] > area[1]
 
 
+def _inside(x: float, y: float, area: Box) -> bool:
+    return area[0] <= x <= area[2] and area[1] <= y <= area[3]
+
+
 _WORD = re.compile(r"\S+")
 
 
-def _page_items(page: _PageText, grids: list[_Grid]) -> list[_Line | _TableItem]:
+def _page_items(page: _PageText, tables: list[_TableItem]) -> list[_Line | _TableItem]:
     """The page in reading (content) order: text lines with their boxes, and each table where its first
-    line was. Words of lines inside a table go to the cell under their first character."""
+    line was. Words of a line whose centre is inside a table are dropped: the table holds them."""
     text = page.text
     items: list[_Line | _TableItem] = []
-    tables = [_TableItem(g) for g in grids]
-    words: list[dict[tuple[int, int], list[str]]] = [{} for _ in grids]
-    placed = [False] * len(grids)
+    placed = [False] * len(tables)
     pos = 0
     for m in [*_LINE_BREAK.finditer(text), None]:
         t0, t1 = pos, (m.start() if m else len(text))
@@ -488,34 +473,29 @@ def _page_items(page: _PageText, grids: list[_Grid]) -> list[_Line | _TableItem]
         s = t0 + len(line) - len(line.lstrip())
         e = t0 + len(line.rstrip()) - 1
         box = page.box(s, e)
-        if box and grids:
-            if not any(_overlaps(box, g.bbox) for g in grids):
-                items.append(_Line(stripped, box))
-                continue
-            outside: list[str] = []
-            for w in _WORD.finditer(text, s, e + 1):
-                wbox = page.box(w.start())
-                k, cell = None, None
-                if wbox:
-                    cx, cy = _center(wbox)
-                    for k, g in enumerate(grids):
-                        cell = g.owner(cx, cy)
-                        if cell is not None:
-                            break
-                if cell is None:
-                    outside.append(w.group())
-                    continue
-                words[k].setdefault(cell, []).append(w.group())
-                if not placed[k]:
-                    items.append(tables[k])
-                    placed[k] = True
-            if outside:
-                items.append(_Line(" ".join(outside), box))
+        if box is None or not any(_overlaps(box, t.bbox) for t in tables):
+            items.append(_Line(stripped, box))
             continue
-        items.append(_Line(stripped, box))
-    for k, item in enumerate(tables):
-        item.rows = _table_rows(item.grid, words[k])
-    return [it for it in items if isinstance(it, _Line) or it.rows]
+        outside: list[str] = []
+        for w in _WORD.finditer(text, s, e + 1):
+            wbox = page.box(w.start(), w.end() - 1)
+            k = None
+            if wbox:
+                cx, cy = _center(wbox)
+                k = next((k for k, t in enumerate(tables) if _inside(cx, cy, t.bbox)), None)
+            if k is None:
+                outside.append(w.group())
+            elif not placed[k]:
+                items.append(tables[k])
+                placed[k] = True
+        if outside:
+            items.append(_Line(" ".join(outside), box))
+    for k, table in enumerate(tables):  # pdfium saw no text in it: place it by its top
+        if not placed[k]:
+            at = next((i for i, it in enumerate(items) if isinstance(it, _Line) and it.box
+                       and it.box[1] >= table.bbox[1]), len(items))
+            items.insert(at, table)
+    return items
 
 
 def _paragraphs(items: list[_Line | _TableItem]) -> list[str | _TableItem]:
@@ -595,8 +575,10 @@ def _open(path: str, data: bytes) -> pdfium.PdfDocument:
         raise CorruptDocument(path, "damaged PDF: its structure cannot be read (truncated or not a PDF)") from None
 
 
-def _read_page(pdf: pdfium.PdfDocument, index: int, path: str, warnings: list[str]) -> list | None:
-    """Paragraphs and tables of one page, or None when the page is a scan (a picture, no text)."""
+def _read_page(pdf: pdfium.PdfDocument, index: int, path: str, tables: _Tables | None,
+               warnings: list[str]) -> list | None:
+    """Paragraphs and tables of one page, or None when the page is a scan (a picture, no text).
+    ``tables`` is None when table extraction is off: every page is then read as text lines."""
     try:
         page = pdf[index]
     except pdfium.PdfiumError:
@@ -613,15 +595,14 @@ def _read_page(pdf: pdfium.PdfDocument, index: int, path: str, warnings: list[st
                     return None
             if marks.too_many:
                 warnings.append(f"page {index + 1}: too many drawing objects; tables were not looked for")
-            items = None
-            if len(marks.h) + len(marks.v) >= MIN_RULES:
+            found: list[_TableItem] = []
+            if tables is not None and marks.ruled:
                 try:
-                    items = _page_items(page_text, _find_grids(marks))
+                    found = tables.page(index)
                 except Exception as exc:  # noqa: BLE001 -- a table we cannot read must not lose the text
                     warnings.append(f"page {index + 1}: table extraction failed ({exc.__class__.__name__}); "
                                     "its text is kept as lines")
-            if items is None:
-                items = _page_items(page_text, [])
+            items = _page_items(page_text, found)
             return [_clean(p) if isinstance(p, str) else p for p in _paragraphs(items)]
         finally:
             textpage.close()
@@ -649,10 +630,14 @@ def _ocr_page(pdf: pdfium.PdfDocument, index: int, seconds_left: float, path: st
             for block in blocks if block.strip()]
 
 
-def parse(path: str, data: bytes, limits: Limits) -> Document:
-    """Read a PDF's text (OCR for scanned pages when the [ocr] extra is usable) into a Document."""
+def parse(path: str, data: bytes, limits: Limits, *, tables: bool = True) -> Document:
+    """Read a PDF's text (OCR for scanned pages when the [ocr] extra is usable) into a Document.
+
+    ``tables=False`` reads ruled tables as text lines and never loads pdfplumber (the benchmark's
+    text path)."""
     deadline = Deadline(path, limits)
     pdf = _open(path, data)
+    plumber = _Tables(data) if tables else None
     try:
         n_pages = len(pdf)
         if n_pages == 0:
@@ -665,7 +650,7 @@ def parse(path: str, data: bytes, limits: Limits) -> Document:
         pages: list[list | None] = []
         for index in range(n_pages):
             deadline.check()
-            pages.append(_read_page(pdf, index, path, meta.warnings))
+            pages.append(_read_page(pdf, index, path, plumber, meta.warnings))
         scans = [i for i, items in enumerate(pages) if items is None]
         if scans:
             has_text = any(items for items in pages if items)
@@ -682,6 +667,8 @@ def parse(path: str, data: bytes, limits: Limits) -> Document:
                 what = f"pages {listed} are" if len(scans) > 1 else f"page {listed} is"
                 meta.warnings.append(f"{what} scanned (no text layer) and skipped: {ocr.INSTALL_HINT}")
     finally:
+        if plumber is not None:
+            plumber.close()
         pdf.close()
     builder = DocumentBuilder(path, SourceFormat.pdf, data)
     for items in pages:

@@ -97,8 +97,13 @@ class NumberMatch:
     text: str
 
 
-def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[NumberMatch]:
-    """Numbers and ranges in text[start:end], reading order; a range wins over its two ends."""
+_FRACTION = regex.compile(rf"(?<![\d.,/\p{{L}}])(?P<a>\d{{1,4}})/\d{{1,4}}(?![\d/]|[.,]\d)")
+
+
+def find_numbers(text: str, start: int = 0, end: int | None = None, *, fractions: bool = False) -> list[NumberMatch]:
+    """Numbers and ranges in text[start:end], reading order; a range wins over its two ends.
+
+    With ``fractions``, the first number of "15/19" (so many of so many) is found too."""
     end = len(text) if end is None else end
     out: list[NumberMatch] = []
     for m in _RANGE_RE.finditer(text, start, end):
@@ -117,6 +122,9 @@ def find_numbers(text: str, start: int = 0, end: int | None = None) -> list[Numb
         value = parse_number(m.group("a"))
         if value is not None:
             singles.append(NumberMatch(value, None, m.start("a"), m.end("a"), m.group("a")))
+    if fractions:
+        for m in _FRACTION.finditer(text, start, end):
+            singles.append(NumberMatch(float(m.group("a")), None, m.start("a"), m.end("a"), m.group("a")))
     return sorted(ranges + singles, key=lambda n: n.start)
 
 

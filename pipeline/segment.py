@@ -35,6 +35,7 @@ PREAMBLE_START = regex.compile(
     r"Văn\s+bản|Chương\s+trình\s+(?:số|hành\s+động|phối\s+hợp))",
     regex.I,
 )
+PREAMBLE_SENTENCE = regex.compile(r"^\s*[-–+•*]?\s*Căn\s+cứ|[;:]\s*$|như\s+sau|\bngày\s+\d", regex.I)
 ANNEX_NOTE = regex.compile(r"^\s*\(?\s*(?:Ban\s+hành\s+)?kèm\s+theo", regex.I)
 RECIPIENTS = regex.compile(rf"^\s*{_B}\s*Nơi\s+nhận\s*:?", regex.I)
 AUTHORITY = regex.compile(rf"^\s*{_B}\s*(?P<auth>(?:TM|KT|TL|TUQ|Q)\s*\.\s*[\p{{Lu}}\s.]+?|(?:PHÓ\s+)?CHỦ\s+TỊCH|"
@@ -186,7 +187,10 @@ def _title(lines: list[Line], k: int, kind_rest: Region | None) -> tuple[Region 
         i += 1
     while i < len(lines) and len(parts) < 6:
         line = lines[i]
-        if line.blank or PREAMBLE_START.match(line.text) or match_marker(line.text) or ANNEX_NOTE.match(line.text):
+        # "Thực hiện Nghị quyết số …" first after the kind line is the title ("Kế hoạch thực hiện Nghị quyết …")
+        # unless it reads as a preamble sentence.
+        preamble = PREAMBLE_START.match(line.text) and (parts or PREAMBLE_SENTENCE.search(line.text))
+        if line.blank or preamble or match_marker(line.text) or ANNEX_NOTE.match(line.text):
             break
         if regex.match(r"^\s*-{3,}\s*$", line.text):
             i += 1

@@ -11,6 +11,7 @@ import struct
 import zipfile
 from pathlib import Path
 
+import docx
 import pytest
 from fixtures import Para, read_plan, tables
 from fixtures.render_docx import render_docx
@@ -27,7 +28,7 @@ from kehoach.parsers import (
     UnsupportedFormat,
     parse,
 )
-from kehoach.parsers.docx import bullet, format_number, letters, roman
+from kehoach.parsers.numbering import bullet, format_number, letters, roman
 from kehoach.schemas.document import BlockKind, Document, SourceFormat
 
 SEEDS = sorted((Path(__file__).resolve().parents[1] / "corpus" / "seeds").glob("*.txt"))
@@ -359,12 +360,79 @@ def test_crafted_table_merges_and_nested(crafted):
     assert (tt.rowspan, tt.colspan) == (2, 1)
 
 
-def test_strict_ooxml_reads_like_transitional(tmp_path):
-    strict = "http://purl.oclc.org/ooxml/wordprocessingml/main"
-    parts = {name: make_docx_part.replace(W_NS, strict) for name, make_docx_part in
-             (("word/document.xml", document_xml()), ("word/numbering.xml", NUMBERING), ("word/styles.xml", STYLES))}
-    doc = parse(make_docx(tmp_path / "strict.docx", parts))
-    assert "I. MỤC ĐÍCH" in doc.text.split("\n") and "1.1. Chỉ tiêu" in doc.text.split("\n")
+STRICT_W = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+STRICT_RELS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+
+
+@pytest.mark.parametrize("parts", [
+    {name: xml.replace(W_NS, STRICT_W) for name, xml in
+     (("word/document.xml", document_xml()), ("word/numbering.xml", NUMBERING), ("word/styles.xml", STYLES))},
+    {"_rels/.rels": ROOT_RELS.replace("http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+                                      STRICT_RELS)},
+], ids=["strict-namespaces", "strict-relationships"])
+def test_strict_ooxml_is_unsupported(tmp_path, parts):
+    err = raises(UnsupportedFormat, make_docx(tmp_path / "strict.docx", parts))
+    assert "Strict Open XML" in str(err)
+
+
+@pytest.mark.parametrize("content_type", [
+    "application/vnd.ms-word.document.macroEnabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",
+], ids=["docm", "dotx", "dotm"])
+def test_macro_and_template_packages_read_like_docx(tmp_path, content_type):
+    path = make_docx(tmp_path / "mau.docx", {"[Content_Types].xml": CT.replace(
+        "application/vnd.ms-word.document.macroEnabled.main+xml", content_type)})
+    with pytest.raises(ValueError, match="not a Word file"):
+        docx.Document(str(path))  # python-docx alone refuses them: the content type is rewritten in memory
+    doc = parse(path)
+    assert "I. MỤC ĐÍCH" in doc.text.split("\n") and "3. Kết thúc" in doc.text.split("\n")
+    assert doc.meta.warnings == ["numbering definitions missing: 99"]
+
+
+def test_relationships_to_missing_parts_are_dropped(tmp_path):
+    dangling = ('<Relationship Id="rId8" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+                'attachedTemplate" Target="NULL"/><Relationship Id="rId9" Type="http://schemas.openxmlformats.org/'
+                'officeDocument/2006/relationships/hyperlink" Target="#_top"/><Relationship Id="rId10" Type="'
+                'http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="media/x.emz"/>'
+                '</Relationships>')
+    rels = DOC_RELS.replace("</Relationships>", dangling)
+    path = make_docx(tmp_path / "null.docx", {"word/_rels/document.xml.rels": rels, "word/media/x.emz": b"\0" * 9})
+    with pytest.raises(KeyError, match="NULL"):
+        docx.Document(str(path))  # python-docx issue #797
+    doc = parse(path)
+    assert "I. MỤC ĐÍCH" in doc.text.split("\n")
+    assert doc.meta.warnings[0] == \
+        "word/_rels/document.xml.rels: relationships to missing parts dropped (NULL, #_top, media/x.emz)"
+
+
+def hf(tag: str, text: str) -> str:
+    return f'<?xml version="1.0"?><w:{tag} {NS}>' + p(text) + f"</w:{tag}>"
+
+
+@pytest.mark.parametrize("even", [False, True], ids=["same-even-odd", "even-and-odd"])
+def test_headers_and_footers_a_reader_sees(tmp_path, even):
+    rel = ('<Relationship Id="{}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/{}" '
+           'Target="{}"/>')
+    rels = DOC_RELS.replace("</Relationships>", "".join(rel.format(*r) for r in (
+        ("rId6", "header", "header2.xml"), ("rId7", "header", "header3.xml"), ("rId8", "footer", "footer2.xml"),
+        ("rId9", "header", "header4.xml"), ("rId10", "settings", "settings.xml"))) + "</Relationships>")
+    sect = ('<w:sectPr><w:headerReference w:type="default" r:id="rId3"/><w:headerReference w:type="first" r:id="rId6"/>'
+            '<w:headerReference w:type="even" r:id="rId7"/><w:footerReference w:type="default" r:id="rId4"/>'
+            '<w:footerReference w:type="first" r:id="rId8"/><w:titlePg/></w:sectPr>')
+    second = '<w:sectPr><w:headerReference w:type="default" r:id="rId9"/></w:sectPr>'
+    body = p("Mục một") + f"<w:p><w:pPr>{sect}</w:pPr></w:p>" + p("Mục hai") + p(
+        runs='<w:r><w:t>a</w:t></w:r><w:r><w:t xml:space="preserve"> </w:t></w:r><w:r><w:t>b</w:t></w:r>') + second
+    settings = f'<w:settings {NS}>' + ("<w:evenAndOddHeaders/>" if even else "") + "</w:settings>"
+    path = make_docx(tmp_path / "hf.docx", {
+        "word/_rels/document.xml.rels": rels, "word/document.xml": document_xml(body), "word/settings.xml": settings,
+        "word/header2.xml": hf("hdr", "Đầu trang đầu"), "word/header3.xml": hf("hdr", "Đầu trang chẵn"),
+        "word/footer2.xml": hf("ftr", "Chân trang đầu"), "word/header4.xml": hf("hdr", "Đầu phần hai")})
+    lines = parse(path).text.split("\n")
+    # Section 1 shows its first-page header (titlePg) and its even-page one only when the document alternates;
+    # section 2 has its own default header and inherits the default footer, which is read once.
+    assert lines == ["Đầu trang đầu", "1. ỦY BAN NHÂN DÂN XÃ", *(["Đầu trang chẵn"] if even else []),
+                     "Đầu phần hai", "Mục một", "Mục hai", "a b", "Chân trang đầu", "Trang chân", ""]
 
 
 def test_number_formats():
@@ -426,6 +494,17 @@ def test_external_entity_refused(tmp_path, name):
     assert name in str(err) and "root:" not in str(err)
 
 
+def test_entity_in_part_typed_xml_by_content_type_refused(tmp_path):
+    xxe = ('<?xml version="1.0"?><!DOCTYPE w:hdr [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+           f'<w:hdr {NS}>' + p("&xxe;") + "</w:hdr>")
+    ct = CT.replace("</Types>", '<Override PartName="/word/header1.dat" ContentType='
+                    '"application/vnd.openxmlformats-officedocument.wordprocessingml.header+xml"/></Types>')
+    path = make_docx(tmp_path / "dat.docx", {"[Content_Types].xml": ct, "word/header1.dat": xxe,
+                                            "word/_rels/document.xml.rels": DOC_RELS.replace("header1.xml", "header1.dat")})
+    err = raises(HostileContent, path)
+    assert "word/header1.dat" in str(err)
+
+
 def test_billion_laughs_refused(tmp_path):
     ents = '<!ENTITY lol "lol">' + "".join(
         f'<!ENTITY lol{i} "{("&lol%s;" % (i - 1 if i > 1 else "")) * 10}">' for i in range(1, 10))
@@ -441,6 +520,11 @@ def test_utf16_doctype_refused(tmp_path):
 
 def test_zip_without_document_is_unsupported(tmp_path):
     raises(UnsupportedFormat, make_docx(tmp_path / "x.docx", drop=("word/document.xml",)))
+
+
+def test_package_without_content_types_is_corrupt(tmp_path):
+    err = raises(CorruptDocument, make_docx(tmp_path / "noct.docx", drop=("[Content_Types].xml",)))
+    assert "[Content_Types].xml" in str(err)
 
 
 def test_truncated_docx_is_corrupt(tmp_path):

@@ -1,5 +1,6 @@
 """PDF parser: the five seeds rendered to PDF come back word for word, with pages, ruled tables as grids
-(merged cells included, text not repeated), and bad PDFs fail with one typed, one-line error."""
+(merged cells included, text not repeated, pdfplumber used only on ruled pages), and bad PDFs fail with one
+typed, one-line error."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ from fixtures.render_pdf import (
     render_landscape_rotated,
     render_mixed_scan,
     render_pdf,
+    shift_origin,
     write_random,
     write_truncated,
 )
@@ -211,10 +213,10 @@ def test_table_failure_keeps_the_text(seed_pdfs, monkeypatch) -> None:
     """If the grid of a page cannot be built, the page's text stays (as lines) and a warning says so."""
     from kehoach.parsers import pdf as pdf_parser
 
-    def broken(_marks):
+    def broken(_page):
         raise ValueError("bad grid")
 
-    monkeypatch.setattr(pdf_parser, "_find_grids", broken)
+    monkeypatch.setattr(pdf_parser, "_find_tables", broken)
     doc = parse(seed_pdfs["002"])
     assert doc.tables == []
     pages = len(pdfium.PdfDocument(seed_pdfs["002"]))
@@ -231,12 +233,82 @@ def test_framed_prose_is_not_a_table(tmp_path) -> None:
     assert doc.text == "\n".join(top + ["Ghi chú trong khung dưới"]) + "\n"
 
 
-def test_rotated_landscape_pages(tmp_path) -> None:
-    """Pages stored portrait with /Rotate 90 read upright: same words, same table grid."""
-    doc = parse(render_landscape_rotated(seed("002"), tmp_path / "landscape.pdf"))
+@pytest.mark.parametrize("rotation", [90, 180, 270])
+def test_rotated_pages(tmp_path, rotation) -> None:
+    """Pages stored turned with /Rotate (content drawn turned back) read upright: same words, same table
+    grid, table text once. pdfium's and pdfplumber's coordinates must agree for every rotation."""
+    doc = parse(render_landscape_rotated(seed("002"), tmp_path / "turned.pdf", rotation=rotation))
     assert words(doc.text) == words(seed("002").read_text(encoding="utf-8"))
     assert [(t.n_rows, t.n_cols) for t in doc.tables] == [(10, 15)]
     assert doc.text.count("TDP Khả Lý Thượng") == 1
+    assert doc.meta.warnings == []
+
+
+def test_page_origin_off_zero(tmp_path, seed_docs, seed_pdfs) -> None:
+    """A MediaBox that does not start at (0, 0) (content moved with it) gives the same tables, text once."""
+    doc = parse(shift_origin(seed_pdfs["004"], tmp_path / "shifted.pdf", dx=-37.5, dy=61.0))
+    assert [t.rows() for t in doc.tables] == [t.rows() for t in seed_docs["004"].tables]
+    assert words(doc.text) == words(seed("004").read_text(encoding="utf-8"))
+    assert doc.text.count("Huyện Kbang") == 1
+
+
+def test_pdfplumber_only_on_ruled_pages(seed_pdfs, monkeypatch) -> None:
+    """pdfplumber is opened only for a PDF with ruled pages, reads only those pages and closes each one."""
+    import pdfplumber
+    from pdfplumber.page import Page
+
+    opened, closed = [], []
+    real_open, real_close = pdfplumber.open, Page.close
+
+    def spy_open(*args, **kwargs):
+        opened.append("pdf")
+        return real_open(*args, **kwargs)
+
+    def spy_close(page):
+        closed.append(page.page_number)
+        return real_close(page)
+
+    monkeypatch.setattr(pdfplumber, "open", spy_open)
+    monkeypatch.setattr(Page, "close", spy_close)
+    for key in ["000", "001", "003"]:
+        assert parse(seed_pdfs[key]).tables == []
+    assert opened == [] and closed == []
+    doc = parse(seed_pdfs["004"])
+    n = doc.meta.pages
+    assert opened == ["pdf"]
+    # Each ruled page is closed right after use; closing the pdfplumber PDF at the end closes every page.
+    assert closed[:3] == sorted({t.page for t in doc.tables}) == [1, n - 1, n]
+    assert closed[3:] == list(range(1, n + 1))
+
+
+def test_tables_off_reads_table_text_as_lines(seed_pdfs, monkeypatch) -> None:
+    """parse(..., tables=False) (the benchmark's text path) never opens pdfplumber; table text stays as lines."""
+    import pdfplumber
+
+    from kehoach.parsers import pdf as pdf_parser
+
+    monkeypatch.setattr(pdfplumber, "open", lambda *a, **k: pytest.fail("pdfplumber opened"))
+    path = seed_pdfs["002"]
+    doc = pdf_parser.parse(str(path), path.read_bytes(), Limits(), tables=False)
+    assert doc.tables == [] and doc.meta.warnings == []
+    assert words(doc.text) == words(seed("002").read_text(encoding="utf-8"))
+
+
+def test_pdfplumber_cannot_open_keeps_the_text(seed_pdfs, monkeypatch) -> None:
+    """If pdfminer cannot read the file, each ruled page says so once and all text is kept."""
+    import pdfplumber
+    from pdfplumber.utils.exceptions import PdfminerException
+
+    def refuse(*_args, **_kwargs):
+        raise PdfminerException("unreadable")
+
+    monkeypatch.setattr(pdfplumber, "open", refuse)
+    doc = parse(seed_pdfs["004"])
+    n = doc.meta.pages
+    assert doc.tables == []
+    assert doc.meta.warnings == [f"page {p}: table extraction failed (PdfminerException); its text is kept as lines"
+                                 for p in (1, n - 1, n)]
+    assert words(doc.text) == words(seed("004").read_text(encoding="utf-8"))
 
 
 # ---------------------------------------------------------------------------------------------- bad input
@@ -257,10 +329,12 @@ def test_user_password_is_encrypted(tmp_path) -> None:
 
 
 def test_owner_password_only_parses(tmp_path) -> None:
-    path = render_encrypted(seed("000"), tmp_path / "owner.pdf", user_password="", owner_password="x")
+    """Opens without a password in pdfium and in pdfplumber (its table is read too)."""
+    path = render_encrypted(seed("002"), tmp_path / "owner.pdf", user_password="", owner_password="x")
     doc = parse(path)
     assert doc.format == SourceFormat.pdf
-    assert words(doc.text) == words(seed("000").read_text(encoding="utf-8"))
+    assert words(doc.text) == words(seed("002").read_text(encoding="utf-8"))
+    assert [(t.n_rows, t.n_cols) for t in doc.tables] == [(10, 15)] and doc.meta.warnings == []
 
 
 def test_image_only_without_ocr_is_no_text_layer(tmp_path, monkeypatch) -> None:

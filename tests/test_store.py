@@ -363,16 +363,20 @@ def test_symbol_keys(written, key):
 
 
 @pytest.mark.parametrize(("written", "parts"), [
-    ("UBND huyện Cẩm Thủy", ("ubnd", "huyện", "cẩm thủy")),
-    ("Ủy ban nhân dân tỉnh", ("ubnd", "tỉnh", None)),
-    ("UBND thị xã Việt Yên", ("ubnd", "thị xã", "việt yên")),
-    ("HĐND tỉnh Gia Lai", ("hdnd", "tỉnh", "gia lai")),
-    ("Tỉnh ủy Gia Lai", ("dang", "tỉnh", "gia lai")),
-    ("Thủ tướng Chính phủ", (None, None, "thủ tướng chính phủ")),
+    ("UBND huyện Cẩm Thủy", ("ubnd", "huyện", "cẩm thủy", "huyen")),
+    ("Ủy ban nhân dân tỉnh", ("ubnd", "tỉnh", None, "tinh")),
+    ("Uỷ ban nhân dân thị xã Việt Yên", ("ubnd", "thị xã", "việt yên", "huyen")),
+    ("UBND TP. Vĩnh Yên", ("ubnd", "tp", "vĩnh yên", None)),
+    ("HĐND tỉnh Gia Lai", ("hđnd", "tỉnh", "gia lai", "tinh")),
+    ("Tỉnh ủy Gia Lai", ("tỉnh ủy", None, "gia lai", "tinh")),
+    ("Chủ tịch UBND xã Tân Lợi", ("ubnd", "xã", "tân lợi", "xa")),
+    ("Thủ tướng Chính phủ", ("thủ tướng chính phủ", None, None, None)),
+    ("UBND huyện Kbang về việc thực hiện", ("ubnd", "huyện", "kbang", "huyen")),
 ])
-def test_issuers_are_split_into_body_type_and_unit(written, parts):
+def test_issuers_are_split_into_body_type_unit_and_level(written, parts):
+    # Unit types and bodies come from corpus/reference (admin_units/unit_types.yaml, patterns/issuers.jsonl).
     unit = parse_unit(written)
-    assert (unit.body, unit.type, unit.name) == parts
+    assert (unit.body, unit.type, unit.name, unit.level) == parts
 
 
 def test_database_urls(tmp_path, monkeypatch):

@@ -395,6 +395,13 @@ def formula_mismatches(view: TableView, slack: Decimal = Decimal(0)) -> list[For
     return out
 
 
+def row_slice(row: Row, cell: Cell) -> tuple[int, int]:
+    """The text of a row from its label (or first cell) to ``cell``: what a reader quotes ("Cộng 2.335 24")."""
+    first = row.label_cell or next((c for c in row.cells if c is not None and c.text.strip()), cell)
+    start = min(first.start, cell.start)
+    return start, max(cell.end, start)
+
+
 def _fmt(value: Decimal) -> str:
     """Vietnamese format: "7.450", "1.286,5", "8,11"."""
     q = value.quantize(Decimal("0.01")).normalize() if value != value.to_integral() else value.quantize(Decimal(1))
@@ -435,11 +442,9 @@ def sum_mismatch(ctx: CheckContext):
     for view in table_views(ctx.document):
         for m in sum_mismatches(view, tolerance):
             cell = m.row.cells[m.column.index]
-            spans = [ctx.span(cell.start, cell.end)]
+            spans = [ctx.span(*row_slice(m.row, cell))]
             if m.column.header_cell is not None:
                 spans.append(ctx.span(m.column.header_cell.start, m.column.header_cell.end))
-            if m.row.label_cell is not None:
-                spans.append(ctx.span(m.row.label_cell.start, m.row.label_cell.end))
             yield spans, {"row": _row_name(m.row), "column": _column_name(m.column), "stated": _fmt(m.stated),
                           "computed": _fmt(m.computed), "diff": _fmt(abs(m.stated - m.computed)),
                           "addends": m.addends, "table": view.table.index}

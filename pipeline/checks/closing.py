@@ -5,6 +5,7 @@ from __future__ import annotations
 import regex
 
 from kehoach.pipeline.checks.registry import CheckContext, rule
+from kehoach.pipeline.segment import AUTHORITY, RECIPIENTS
 
 _KT = regex.compile(r"\bKT\s*\.\s*(?P<head>[\p{Lu} ]+?)\s*$", regex.M)
 _POSITION = regex.compile(r"^\s*\**\s*(?P<pos>(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG))\s*\**\s*$", regex.M)
@@ -53,7 +54,9 @@ def missing_parts(ctx: CheckContext):
         yield [ctx.span(last.start, last.end)], {"part": "tổ chức thực hiện"}
     end = len(doc.text.rstrip())
     tail = [ctx.span(max(0, end - 40), end)] if end else kind_span
-    if s.closing.recipients is None:
+    # a plan issued as the annex of a Quyết định is sent and signed by the decision
+    decision_lines = ctx.text(s.decision.start, s.decision.end).split("\n") if s.decision else []
+    if s.closing.recipients is None and not any(RECIPIENTS.match(ln) for ln in decision_lines):
         yield tail, {"part": "nơi nhận"}
-    if s.closing.signature is None:
+    if s.closing.signature is None and not any(AUTHORITY.match(ln) for ln in decision_lines):
         yield tail, {"part": "chữ ký (thẩm quyền, chức vụ, họ tên)"}

@@ -35,15 +35,15 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kehoach.pipeline.store.graph import (
-    BODIES,
-    LEVEL_RANK,
-    UNIT_TYPES,
     PlanIndex,
     PlanInfo,
     fold,
     parse_unit,
     plan_infos,
+    split_body,
     symbol_key,
+    type_level,
+    types_in,
 )
 from kehoach.pipeline.store.models import DocumentRow, FindingRow, LegalRefRow, PlanRow, RunRow
 from kehoach.schemas.plan import Deadline, Finding, LegalRef, PartialDate, Plan, Span, Target
@@ -57,29 +57,20 @@ INDICATOR_SIMILARITY = 70  # rapidfuzz token-set ratio for two target indicators
 TASK_SIMILARITY = 60  # for two deadlines' "what" to be the same task
 _EPS = 1e-9
 
-# "giao UBND các xã, thị trấn", "cấp xã", "từng xã": a target or task given to every unit of a level.
-_GENERIC = regex.compile(
-    r"^(?:(?:" + "|".join(regex.escape(b) for b in BODIES) + r")\s+)?(?:tất cả các|các|cấp|mỗi|từng)\s+(?P<rest>.+)$"
-)
+# "UBND các xã, thị trấn", "cấp xã", "từng xã": a target or task given to every unit of a level.
+_GENERIC = regex.compile(r"^(?:tất cả các|các|cấp|mỗi|từng)\s+(?P<rest>.+)$")
 # "toàn xã", "toàn huyện": the plan's own unit as a whole.
 _WHOLE = regex.compile(r"^(?:trên địa bàn\s+)?toàn\s+(?P<rest>.+)$")
-_TYPE_WORDS = regex.compile(
-    r"(?<!\p{L})(" + "|".join(regex.escape(t) for t in sorted(UNIT_TYPES, key=len, reverse=True)) + r")(?!\p{L})"
-)
 _PARTS = regex.compile(r"\s*(?:[,;]|\bvà\b)\s*")
 
 
 # --- who a text applies to --------------------------------------------------------------------------------
 
-def _types_in(text: str) -> set[str]:
-    return {m.group(1) for m in _TYPE_WORDS.finditer(text)}
-
-
-def _type_fits(types: set[str], plan: PlanInfo) -> bool:
-    own = fold(plan.unit_type)
+def _type_fits(types: frozenset[str] | set[str], plan: PlanInfo) -> bool:
+    own = fold(plan.unit_type).rstrip(".")
     if own and own in types:
         return True
-    levels = {UNIT_TYPES[t] for t in types}
+    levels = {type_level(t) for t in types}
     return plan.level in levels or (None in levels and plan.level in ("huyen", "tinh"))
 
 
@@ -87,10 +78,10 @@ def _type_fits(types: set[str], plan: PlanInfo) -> bool:
 def _audience(text: str) -> tuple[frozenset[str] | None, tuple[tuple[str, str | None], ...]]:
     """Whom a higher plan's scope, lead or "who" text names: the unit types it gives to every unit of
     ("các xã, thị trấn" → {xã, thị trấn}), or else the units it names, as (folded name, level)."""
-    s = fold(text)
+    s = split_body(text)
     generic = _GENERIC.match(s) if s else None
     if generic:
-        return frozenset(_types_in(generic.group("rest"))), ()
+        return frozenset(types_in(generic.group("rest"))), ()
     names = []
     for part in _PARTS.split(s) if s else ():
         unit = parse_unit(part)
@@ -146,7 +137,7 @@ def own_scope(scope: str | None, plan: PlanInfo) -> bool:
         return True
     whole = _WHOLE.match(s)
     if whole:
-        return _type_fits(_types_in(whole.group("rest")), plan)
+        return _type_fits(types_in(whole.group("rest")), plan)
     unit = parse_unit(s)
     return unit.name == plan.unit_key
 
@@ -607,7 +598,7 @@ def missing_submissions(
                 continue
             done.add((h.unit_key, period, key))
             rows = [t.span for t in plan.targets if t.span and parse_unit(t.scope).name == key]
-            generic = [a.span for a in plan.assignments if a.span and _GENERIC.match(fold(a.body))]
+            generic = [a.span for a in plan.assignments if a.span and _GENERIC.match(split_body(a.body))]
             evidence = rows[:1] or generic[:1] or _anchor(plan)
             if not evidence:
                 continue
@@ -745,6 +736,7 @@ def _store(session: Session, report: CrossReport, lower_ids: set[int], higher_id
 
 
 _DEFAULT = object()
+_CHUNK = 500  # lower plans loaded at a time
 
 
 def crosscheck(
@@ -763,21 +755,32 @@ def crosscheck(
     links = [l for l in all_links if chosen is None or l.lower.id in chosen or l.higher.id in chosen]
     highers = [p for p in (infos if chosen is None else selected) if p.level in _CHILD_LEVEL]
 
-    plans = _load_plans(session, {l.lower.id for l in links} | {l.higher.id for l in links} | {h.id for h in highers})
     report = CrossReport(findings=[], links=links)
-    catalogued: set[int] = set()
     prepared: dict[int, _Higher] = {}
-    for link in links:
-        higher = prepared.get(link.higher.id) or prepared.setdefault(link.higher.id, _Higher(plans[link.higher.id]))
-        loaded = _Link(link, plans[link.lower.id], higher)
-        # The catalogue is the programme's, not the higher plan's: check each lower plan once.
-        once = catalogue if link.lower.id not in catalogued else None
-        catalogued.add(link.lower.id)
-        for f in check_link(loaded, once):
-            report.findings.append(CrossFinding(f, link.lower, link.lower, link.higher))
+
+    def prepare(ids: set[int]) -> None:
+        for pid, plan in _load_plans(session, ids - prepared.keys()).items():
+            prepared[pid] = _Higher(plan)
+
+    # Higher plans stay loaded (there are few); lower plans are loaded a chunk at a time.
+    prepare({l.higher.id for l in links})
+    catalogued: set[int] = set()
+    ordered = sorted(links, key=lambda l: (l.lower.id, l.higher.id))
+    for i in range(0, len(ordered), _CHUNK):
+        chunk = ordered[i:i + _CHUNK]
+        lowers = _load_plans(session, {l.lower.id for l in chunk})
+        for link in chunk:
+            loaded = _Link(link, lowers[link.lower.id], prepared[link.higher.id])
+            # The catalogue is the programme's, not the higher plan's: check each lower plan once.
+            once = catalogue if link.lower.id not in catalogued else None
+            catalogued.add(link.lower.id)
+            for f in check_link(loaded, once):
+                report.findings.append(CrossFinding(f, link.lower, link.lower, link.higher))
     if units_under is None:
         report.notes.append("missing submissions not checked: no gazetteer (kehoach.pipeline.reference.units_under)")
     else:
+        prepare({h.id for h in highers})
+        plans = {h.id: prepared[h.id].plan for h in highers}
         report.findings += missing_submissions(highers, index, plans, all_links, units_under)
     if catalogue is None:
         report.notes.append("programme catalogue not available: projects outside the programme not checked")

@@ -1,5 +1,174 @@
-"""Placeholder until the extractor lands."""
+"""Budgets: the amounts of money a plan gives, in đồng, with the amount in words and what they are for.
+
+Amounts are read in the text ("12.000.000 đ (mười hai triệu đồng)", "3,5 tỷ đồng", "72.220 triệu đồng") and in
+the money columns of tables ("Kinh phí (triệu đồng)"), scaled to đồng. An amount written out in words is
+parsed and kept next to the digits, so a check can compare them. Rates and norms ("40 triệu đồng/hộ", "mỗi
+phần 500.000 đồng", "thu nhập … từ 2.000.000 đồng trở xuống") are not budgets. A table row that repeats an
+amount of the text is counted once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import regex
+from spacy.tokens import Doc
+
+from kehoach.pipeline.extract.assignments import cache, clean, layout, load_patterns, phrase_alt
+from kehoach.pipeline.extract.targets import read_tables, sentences
+from kehoach.pipeline.nlp import add_span, evidence
+from kehoach.pipeline.numbers import find_amounts, parse_decimal
+from kehoach.schemas.plan import Budget
+
+_NO_BUDGETS = {"basis"}
 
 
-def run(doc) -> None:
+@dataclass
+class FoundBudget:
+    record: Budget
+    start: int
+    end: int
+    sentence: tuple[int, int] | None  # None for a table cell
+    total_row: bool = False
+
+
+@lru_cache(maxsize=1)
+def _res() -> dict:
+    d = load_patterns("xb_budgets.yaml")
+    return {
+        "rate_before": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['rate_before'])})\s*:?\s*$", regex.I),
+        "generic": regex.compile(rf"^(?:{phrase_alt(d['generic_labels'])})(?!\p{{L}})\s*:?\s*", regex.I),
+        "generic_label": regex.compile(rf"^(?:{phrase_alt(d['generic_labels'])})\s*:", regex.I),
+        "rate": regex.compile(rf",?\s*(?:{phrase_alt(d['rate_before'])})[^,;]*?/\s*\p{{L}}+(?:\s*/\s*\p{{L}}+)?", regex.I),
+        "tail": regex.compile(r"(?:[\s,]*(?:(?:tổng\s+)?kinh\s+phí(?:\s+hỗ\s+trợ|\s+thực\s+hiện)?|là|với|gồm|:))+\s*$", regex.I),
+    }
+
+
+def _purpose_text(text: str) -> str:
+    """Clean a phrase into a purpose: no bullets, labels, rates or dangling words."""
+    r = _res()
+    phrase = clean(text)
+    phrase = r["rate"].sub("", phrase)
+    phrase = regex.sub(r"^[\s\-+•*.:;,()]+|[\s\-+•*.:;,(]+$", "", phrase)
+    phrase = r["generic"].sub("", phrase) if r["generic_label"].match(phrase) else phrase
+    phrase = r["tail"].sub("", phrase)
+    return phrase.strip(" ,;:-*")
+
+
+def _item_heading(doc: Doc, offset: int) -> str | None:
+    """The heading of the innermost numbered item around ``offset`` that says what it is about."""
+    r = _res()
+    for info in reversed(layout(doc).chain(offset)):
+        if info.section.kind.value in ("dash", "plus", "bullet"):
+            continue
+        heading = _purpose_text(info.heading)
+        if heading and not r["generic"].fullmatch(heading) and len(heading) < 200:
+            return heading
     return None
+
+
+def _purpose(doc: Doc, start: int, sentence: tuple[int, int]) -> str | None:
+    """What an amount is for: the words before it (after the last colon or semicolon), else the first clause
+    of its paragraph, else the heading of the item it is in."""
+    lay = layout(doc)
+    text = lay.text
+    s0 = sentence[0]
+    info = lay.innermost(start)
+    if info is not None and s0 <= info.head_end <= start and info.head_start >= s0:
+        s0 = info.head_end  # the amount is in the section's text, not in its heading
+    cut = max(text.rfind(";", s0, start), text.rfind(":", s0, start))
+    own = _purpose_text(text[cut + 1 if cut >= 0 else s0 : start])
+    if len(own.split()) >= 3:
+        return own[:200]
+    para_start = text.rfind("\n", 0, sentence[0]) + 1
+    first = regex.split(r";\s|\.\s", text[para_start:start], maxsplit=1)[0]
+    first = _purpose_text(regex.sub(r"^\s*(?:[a-zđ]\)|\d+(?:\.\d+)*\.)\s*", "", first))
+    if len(first.split()) >= 3 and not _res()["generic"].fullmatch(first):
+        return first[:200]
+    return _item_heading(doc, start) or own or None
+
+
+def _text_budgets(doc: Doc) -> list[FoundBudget]:
+    lay = layout(doc)
+    text = lay.text
+    document = doc._.document
+    out: list[FoundBudget] = []
+    r = _res()
+    for s, e in sentences(text, lay.body_start, lay.body_end):
+        if not lay.in_body(s) or lay.in_table(s) or lay.kind_at(s) in _NO_BUDGETS:
+            continue
+        for a in find_amounts(text, s, e):
+            if text[a.end : a.end + 1] == "/" or regex.match(r"\s*/", text[a.end : a.end + 3]):
+                continue  # a rate
+            if r["rate_before"].search(text, max(s, a.start - 20), a.start):
+                continue
+            record = Budget(
+                amount_vnd=a.amount_vnd,
+                in_words=a.in_words,
+                in_words_vnd=a.in_words_vnd,
+                purpose=_purpose(doc, a.start, (s, e)),
+                span=evidence(document, a.start, a.end),
+            )
+            out.append(FoundBudget(record, a.start, a.end, (s, e)))
+    return out
+
+
+def _table_budgets(doc: Doc) -> list[FoundBudget]:
+    document = doc._.document
+    lay = layout(doc)
+    out: list[FoundBudget] = []
+    for view in read_tables(doc):
+        money = [c for c in view.columns if c.unit == "money"]
+        if not money:
+            continue
+        by_year = any(row.year is not None for row in view.rows)
+        for row in view.rows:
+            if by_year and row.total:
+                continue
+            for col in money:
+                cell = row.cells[col.index] if col.index < len(row.cells) else None
+                if cell is None:
+                    continue
+                value = parse_decimal(clean(cell.text))
+                if value is None or not lay.in_body(cell.start) and not any(
+                    a.start <= cell.start < a.end for a in doc._.structure.appendices
+                ):
+                    continue
+                what = regex.sub(r"\s*\([^()]*\)\s*$", "", col.header).strip()
+                purpose = " — ".join(p for p in (row.label or view.title, what) if p)
+                record = Budget(
+                    amount_vnd=int(value * col.money_scale),
+                    purpose=clean(purpose)[:200] or None,
+                    span=evidence(document, cell.start, cell.end),
+                )
+                out.append(FoundBudget(record, cell.start, cell.end, None, row.total))
+    return out
+
+
+def find(doc: Doc) -> list[FoundBudget]:
+    """The plan's budgets (memoised): text amounts, then table amounts the text does not already give."""
+    memo = cache(doc)
+    if "budgets" in memo:
+        return memo["budgets"]
+    kept: list[FoundBudget] = []
+    for f in _text_budgets(doc) + _table_budgets(doc):
+        dup = False
+        for k in kept:
+            if k.record.amount_vnd != f.record.amount_vnd:
+                continue
+            if f.sentence is None and k.sentence is not None:
+                dup = True  # a table cell repeating an amount of the text
+            elif f.sentence is not None and f.sentence == k.sentence:
+                dup = True  # said twice in one sentence
+            if dup:
+                break
+        if not dup:
+            kept.append(f)
+    memo["budgets"] = kept
+    return kept
+
+
+def run(doc: Doc) -> None:
+    for f in find(doc):
+        add_span(doc, "budgets", f.start, f.end, "budget", f.record)

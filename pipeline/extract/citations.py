@@ -1,6 +1,6 @@
 """The citation grammar: where a plan cites another document, and what it says about it.
 
-A citation is read in two steps. spaCy Matchers, built from pattern files in
+A citation is read in two steps. spaCy PhraseMatchers, built from pattern files in
 ``corpus/reference/patterns`` (document-type words, issuing bodies), find the anchors: "Nghị quyết",
 "Kế hoạch", "Luật" … and "Thủ tướng Chính phủ", "UBND" …, tolerant of the line breaks that flattened
 layouts put inside them ("Nghị\\nquyết"). From each type anchor a small grammar reads what follows, in the
@@ -24,9 +24,9 @@ from importlib import resources
 
 import regex
 import yaml
-from spacy.matcher import Matcher
+from spacy.attrs import IDX, IS_SPACE, ORTH
+from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
-from spacy.util import filter_spans
 
 from kehoach.pipeline import reference
 from kehoach.pipeline.dates import DateMatch, date_at
@@ -81,34 +81,38 @@ def unit_types() -> tuple[UnitType, ...]:
     return tuple(sorted(out, key=lambda u: len(u.word), reverse=True))
 
 
-def _token_pattern(vocab_doc: Doc, case: bool) -> list[dict]:
-    """A Matcher pattern for a phrase, allowing line breaks between its tokens."""
-    out: list[dict] = []
-    for i, token in enumerate(vocab_doc):
-        if token.is_space:
-            continue
-        if out:
-            out.append({"IS_SPACE": True, "OP": "*"})
-        out.append({"ORTH": token.text} if case else {"LOWER": token.text.lower()})
-    return out
-
-
 class _Matchers:
-    """The type-word and issuer Matchers for one vocabulary."""
+    """PhraseMatchers for document-type words and issuing bodies, from the JSONL pattern files.
+
+    They run over a view of the Doc without its whitespace tokens, so that a phrase broken over lines by a
+    flattened layout ("Nghị\\nquyết") still matches; rows marked ``case`` (e.g. "Luật", not "pháp luật")
+    match as written, the others case-folded."""
 
     def __init__(self, nlp_make_doc, vocab) -> None:
-        self.types = Matcher(vocab)
-        self.type_labels: dict[int, str] = {}
-        for i, row in enumerate(_jsonl("citation_types.jsonl")):
-            key = f"type:{i}"
-            self.types.add(key, [_token_pattern(nlp_make_doc(row["pattern"]), bool(row.get("case")))])
-            self.type_labels[vocab.strings[key]] = row["label"]
-        self.issuers = Matcher(vocab)
-        self.issuer_rows: dict[int, dict] = {}
-        for i, row in enumerate(_jsonl("issuers.jsonl")):
-            key = f"issuer:{i}"
-            self.issuers.add(key, [_token_pattern(nlp_make_doc(row["pattern"]), False)])
-            self.issuer_rows[vocab.strings[key]] = row
+        self.folded = PhraseMatcher(vocab, attr="LOWER")
+        self.exact = PhraseMatcher(vocab, attr="ORTH")
+        self.rows: dict[int, tuple[str, dict]] = {}
+        for kind, name in (("type", "citation_types.jsonl"), ("issuer", "issuers.jsonl")):
+            for i, row in enumerate(_jsonl(name)):
+                key = f"{kind}:{i}"
+                matcher = self.exact if row.get("case") else self.folded
+                matcher.add(key, [nlp_make_doc(row["pattern"])])
+                self.rows[vocab.strings[key]] = (kind, row)
+
+    def __call__(self, doc: Doc) -> list[tuple[str, dict, int, int]]:
+        """(kind, row, start_char, end_char) of every match."""
+        arr = doc.to_array([ORTH, IDX, IS_SPACE])
+        arr = arr[arr[:, 2] == 0]
+        if not len(arr):
+            return []
+        strings = doc.vocab.strings
+        words = [strings[int(o)] for o in arr[:, 0]]
+        view = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+        out = []
+        for match_id, s, e in [*self.folded(view), *self.exact(view)]:
+            kind, row = self.rows[match_id]
+            out.append((kind, row, int(arr[s, 1]), int(arr[e - 1, 1]) + len(words[e - 1])))
+        return out
 
 
 _MATCHERS: dict[int, _Matchers] = {}
@@ -119,8 +123,7 @@ def matchers(doc: Doc) -> _Matchers:
 
     key = id(doc.vocab)
     if key not in _MATCHERS:
-        nlp = build_nlp()
-        _MATCHERS[key] = _Matchers(nlp.make_doc, doc.vocab)
+        _MATCHERS[key] = _Matchers(build_nlp().make_doc, doc.vocab)
     return _MATCHERS[key]
 
 
@@ -134,10 +137,21 @@ SYMBOL = (
 )
 _SYMBOL_RE = regex.compile(SYMBOL)
 _SO = regex.compile(r"\s*(?:số|Số|SỐ)(?:\s*hiệu)?\s*:?\s*")
-_GAP = regex.compile(r"\s*")
+_GAP = regex.compile(r"[ \t]*\n?[ \t]*")  # the space between two words, at most one line break
+_BLANKS = regex.compile(r"[ \t\n]+")
+_AND = regex.compile(r"\s+(?:và|với)\s+")
+_TITLE_LEAD = regex.compile(r"[ \t\n]*[,:]?[ \t\n]*")
+_CHAIN_END = regex.compile(r"(?:,|;|\s+và|\s+hoặc|\s+cũng\s+như)$")
+_CLAUSE_END = regex.compile(r"\s*(?:[,.;:)]|$)")
+_SO_BEFORE = regex.compile(r"(?:số|Số|SỐ)\s*:?\s*$")
+_SO_TAIL = regex.compile(r"\s*(?:số)?\s*:?\s*$")
+_YEAR_PART = regex.compile(r"(?:19|20)\d{2}")
+_SPACE_RUN = regex.compile(r"\s+")
 _CHAIN = regex.compile(r"\s*(?:,|và|&)\s*(?:số\s*)?(?=\d)")
 _DATE_LEAD = regex.compile(r"\s*,?\s*(?:ban\s+hành\s+)?(?=\S)")
-_SHORT_NUM = regex.compile(r"\s*(?:số|Số)\s*:?\s*(?P<num>\d{1,6})(?![\d/\-\p{L}])")
+_SHORT_NUM = regex.compile(
+    r"\s*(?:(?:số|Số)\s*:?\s*(?P<num>\d{1,6})|(?P<num>(?!(?:19|20)\d\d(?!\d))\d{1,4}))(?![\d/\-\p{L}]|[.,]\d)"
+)
 _NAME_WORD = regex.compile(r"(?:\p{Lu}[\p{L}']*|\d{1,2})(?![\p{L}\d])")
 _WORD = regex.compile(r"[\p{L}\d'/]+")
 _SESSION = regex.compile(r"(?:\s*,?\s*kh[óo]a\s+[IVXLC]+)?(?:\s*,?\s*kỳ\s+họp\s+(?:thứ\s+)?[\p{L}\d]+)?(?=\s)", regex.I)
@@ -205,7 +219,7 @@ def type_from_symbol(symbol: str) -> str | None:
     if not m:
         return None
     rest = (m.group("party") or m.group("state") or "").strip("/-")
-    parts = [p for p in regex.split(r"[/\-]", rest) if p and not regex.fullmatch(r"(?:19|20)\d{2}", p)]
+    parts = [p for p in regex.split(r"[/\-]", rest) if p and not _YEAR_PART.fullmatch(p)]
     if not parts:
         return None
     first = parts[0]
@@ -221,7 +235,7 @@ def type_from_symbol(symbol: str) -> str | None:
 def _starts_with_any(text: str, pos: int, words: list[str]) -> str | None:
     """The first of ``words`` (case-folded phrases) that ``text`` starts with at ``pos`` as whole words."""
     head = text[pos:pos + 40].casefold()
-    head = regex.sub(r"\s+", " ", head)
+    head = _SPACE_RUN.sub(" ", head)
     for w in words:
         if head.startswith(w) and (len(head) == len(w) or not head[len(w)].isalnum()):
             return w
@@ -229,19 +243,23 @@ def _starts_with_any(text: str, pos: int, words: list[str]) -> str | None:
 
 
 class Reader:
-    """Reads citations out of one Doc: anchors by spaCy Matchers, the rest by the grammar above."""
+    """Reads citations out of one Doc: anchors by spaCy PhraseMatchers, the rest by the grammar above."""
 
     def __init__(self, doc: Doc) -> None:
         self.doc = doc
-        self.text = doc.text
+        document = doc._.document if Doc.has_extension("document") else None
+        self.text = document.text if document is not None else doc.text
         self.g = grammar()
         self.m = matchers(doc)
         self._issuers_at: dict[int, tuple[int, dict]] = {}
-        for match_id, s, e in self.m.issuers(doc):
-            span = doc[s:e]
-            prev = self._issuers_at.get(span.start_char)
-            if prev is None or prev[0] < span.end_char:
-                self._issuers_at[span.start_char] = (span.end_char, self.m.issuer_rows[match_id])
+        self._anchors: list[tuple[int, int, str]] = []
+        for kind, row, start, end in self.m(doc):
+            if kind == "issuer":
+                prev = self._issuers_at.get(start)
+                if prev is None or prev[0] < end:
+                    self._issuers_at[start] = (end, row)
+            else:
+                self._anchors.append((start, end, row["label"]))
         self._unit_res = [
             (ut, regex.compile(r"\s+" + r"\s+".join(map(regex.escape, ut.word.split()))
                                + (r"(?![\p{L}\d])" if ut.word[-1].isalnum() else ""), 0 if ut.case else regex.I))
@@ -249,6 +267,8 @@ class Reader:
         ]
         self._starters = sorted(self.g["title_starters"], key=len, reverse=True)
         self._citations: list[Citation] | None = None
+        links = "|".join(map(regex.escape, self.g["issuer_links"]))
+        self._link = regex.compile(rf"\s*,?\s*(?:{links})\s+", regex.I)
 
     @classmethod
     def of(cls, doc: Doc) -> Reader:
@@ -277,12 +297,13 @@ class Reader:
 
     # -- anchors
     def anchors(self) -> list[tuple[int, int, str]]:
-        spans = []
-        for match_id, s, e in self.m.types(self.doc):
-            span = self.doc[s:e]
-            span.label_ = self.m.type_labels[match_id]
-            spans.append(span)
-        return [(s.start_char, s.end_char, s.label_) for s in filter_spans(spans)]
+        """Type-word matches, the longest where they overlap ("Chương trình phối hợp" over "Chương trình")."""
+        out: list[tuple[int, int, str]] = []
+        for start, end, label in sorted(self._anchors, key=lambda a: (a[0], -(a[1] - a[0]))):
+            if out and start < out[-1][1]:
+                continue
+            out.append((start, end, label))
+        return out
 
     # -- pieces of the grammar
     def _symbol_at(self, pos: int, require_num: bool = True) -> regex.Match | None:
@@ -305,8 +326,8 @@ class Reader:
         words: list[str] = []
         end = i = pos
         while len(words) < 5:
-            gap = regex.match(r"[ \t]*\n?[ \t]*", self.text[i:i + 12])
-            j = i + gap.end()
+            gap = _GAP.match(self.text, i)
+            j = gap.end()
             if j == i or (same_line and words and "\n" in gap.group(0)):
                 break  # words are separated by whitespace, and the name from its unit type
             m = _NAME_WORD.match(self.text, j)
@@ -326,8 +347,8 @@ class Reader:
         end, row = hit
         part = IssuerPart(head=row["canonical"], level=row.get("level"), append_name=bool(row.get("append_name")))
         if row.get("prefix"):  # "Bộ trưởng Bộ Tài chính", "Chủ tịch UBND tỉnh"
-            gap = regex.match(r"[ \t]*\n?[ \t]*", self.text[end:end + 8])
-            inner = self.issuer_at(end + gap.end(), limit, same_line) if gap.end() else None
+            gap = _GAP.match(self.text, end)
+            inner = self.issuer_at(gap.end(), limit, same_line) if gap.end() > end else None
             if inner is None:
                 return part, end
             inner[0].head = f"{part.head} {inner[0].head}"
@@ -349,10 +370,10 @@ class Reader:
         return part, end
 
     def _issuers(self, pos: int) -> tuple[list[IssuerPart], tuple[int, int] | None, int]:
-        link = regex.match(r"\s*,?\s*(?:của|giữa|do)\s+", self.text[pos:pos + 20])
+        link = self._link.match(self.text, pos, min(len(self.text), pos + 20))
         if not link:
             return [], None, pos
-        start = pos + link.end()
+        start = link.end()
         found = self.issuer_at(start)
         if not found:
             return [], None, pos
@@ -362,10 +383,10 @@ class Reader:
         if session:
             end = session.end()
         while True:
-            more = regex.match(r"\s+(?:và|với)\s+", self.text[end:end + 10])
+            more = _AND.match(self.text, end)
             if not more:
                 break
-            nxt = self.issuer_at(end + more.end())
+            nxt = self.issuer_at(more.end())
             if not nxt:
                 break
             parts.append(nxt[0])
@@ -375,8 +396,7 @@ class Reader:
     def _title(self, pos: int, stops: list[int], require_opener: bool = True) -> tuple[str | None, tuple[int, int] | None]:
         """The subject after a citation's head: from an opener ("về", "Quy định" …) up to its end."""
         text = self.text
-        m = regex.match(r"[ \t\n]*[,:]?[ \t\n]*", text[pos:pos + 10])
-        start = pos + (m.end() if m else 0)
+        start = _TITLE_LEAD.match(text, pos).end()
         if start >= len(text):
             return None, None
         if require_opener and not _starts_with_any(text, start, self._starters):
@@ -413,9 +433,9 @@ class Reader:
         for s in stops:
             if start < s < end:
                 before = text[start:s].rstrip()
-                if regex.search(r"(?:,|;|\bvà|\bhoặc|\bcũng\s+như)$", before):
-                    end = len(before) + start
-                    end = start + len(regex.sub(r"(?:,|;|\s+và|\s+hoặc|\s+cũng\s+như)$", "", before))
+                chain = _CHAIN_END.search(before)
+                if chain or before.endswith(("\nvà", " và")):
+                    end = start + (chain.start() if chain else len(before))
                     break
         raw = text[start:end].rstrip(" \t\n,;:")
         if raw.endswith(".") and not raw.endswith(".."):
@@ -436,8 +456,7 @@ class Reader:
         if has_so:
             pos = so.end()
         else:
-            gap = regex.match(r"[ \t]*\n?[ \t]*", text[a_end:a_end + 5])
-            pos = a_end + gap.end()
+            pos = _GAP.match(text, a_end).end()
             if pos == a_end:
                 return self._short(a_start, a_end, label)
         sym = self._symbol_at(pos, require_num=False)
@@ -483,10 +502,9 @@ class Reader:
         end = i = a_end
         amending = False
         while len(words) < (40 if amending else 12):
-            gap = regex.match(r"[ \t]*\n?[ \t]*", text[i:i + 8])
-            if gap.end() == 0 and not (amending and text[i:i + 1] == ","):
+            j = _GAP.match(text, i).end()
+            if j == i and not (amending and text[i:i + 1] == ","):
                 break
-            j = i + gap.end()
             if amending and text[j:j + 1] == ",":
                 j += 1
                 j += len(text[j:j + 4]) - len(text[j:j + 4].lstrip(" "))
@@ -528,10 +546,10 @@ class Reader:
         m = _SHORT_NUM.match(text, a_end)
         if m:
             return [Citation("short_number", label, a_start, m.end(), short_number=m.group("num"), anchor_end=a_end)]
-        gap = regex.match(r"[ \t\n]+", text[a_end:a_end + 4])
+        gap = _BLANKS.match(text, a_end)
         if not gap:
             return []
-        pos = a_end + gap.end()
+        pos = gap.end()
         if _starts_with_any(text, pos, self.g["self_words"]):
             w = _WORD.match(text, pos)
             return [Citation("self", label, a_start, w.end(), anchor_end=a_end)]
@@ -539,7 +557,7 @@ class Reader:
         if back:
             w = regex.match(r"\s+".join(map(regex.escape, back.split())), text[pos:], regex.I)
             end = pos + w.end()
-            if back in self.g.get("short_form_back_final", []) and not regex.match(r"\s*(?:[,.;:)]|$)", text[end:end + 3]):
+            if back in self.g.get("short_form_back_final", []) and not _CLAUSE_END.match(text, end):
                 return []
             return [Citation("short_back", label, a_start, end, anchor_end=a_end)]
         return []
@@ -558,8 +576,12 @@ class Reader:
             number = normalise_symbol(m.group(0))
             label = type_from_symbol(number)
             before = text[max(0, s - 12):s]
-            so = regex.search(r"(?:số|Số|SỐ)\s*:?\s*$", before)
+            so = _SO_BEFORE.search(before)
             if label is None or (label == "cong_van" and not so):
+                continue
+            lead = " ".join(text[max(0, s - 30):s].split()).casefold()
+            lead = _SO_TAIL.sub("", lead)
+            if any(lead.endswith(w) for w in self.g.get("bare_not_after", [])):
                 continue
             start = s - (len(before) - so.start()) if so else s
             cite = Citation("full", label, start, e, number=number, anchor_end=s)

@@ -213,6 +213,7 @@ class _Found:
     start: int
     end: int
     parent: UnitMention | None = None
+    office: str | None = None  # an office of the UBND that issues the plan ("Phòng Lao động - …")
 
 
 def _heads_in(reader: Reader, start: int, end: int, same_line: bool = False) -> list[_Found]:
@@ -243,6 +244,12 @@ def _from_header(doc: Doc, document: Document, structure: Structure) -> _Found |
         issuer = found[-1]
         before = [m for m in mentions if m.end <= issuer.start]
         issuer.parent = before[-1] if before else None
+        # "UBND TP. KON TUM / PHÒNG LAO ĐỘNG - TB&XH": an office of that UBND issues the plan
+        rest = document.text[issuer.end:region.end].strip(" \t\n|")
+        body = reference.bodies().match(rest.split("\n")[0]) if rest else None
+        if body is not None and body.key not in ("ubnd", "hdnd"):
+            issuer.office = body.name
+            issuer.end = issuer.end + len(document.text[issuer.end:region.end].rstrip(" \t\n|"))
         return issuer
     if mentions:  # "HUYỆN ĐỒNG VĂN / XÃ LŨNG CÚ" without "UBND"
         last = mentions[-1]
@@ -336,8 +343,8 @@ def _resolve(found: _Found, place: str | None, text: str, plan_year: int | None)
     # The unit as the plan writes it ("Đắk Glong" where the gazetteer has "Đăk Glong"); the gazetteer only
     # restores the case of a name printed in capitals ("IA H'DRAI" → "Ia H'Drai").
     unit_name = best.name if best and name and reference.name_key(best.name) == reference.name_key(name) else name
-    issuer = Issuer(name=" ".join(x for x in (found.head, type_word, unit_name) if x), level=level, unit=unit_name,
-                    unit_type=type_word)
+    issuer = Issuer(name=" ".join(x for x in (found.office or found.head, type_word, unit_name) if x), level=level,
+                    unit=unit_name, unit_type=type_word)
     if best is not None:
         issuer.province = best.province.name if best.level != "tinh" else best.name
         issuer.code = best.code

@@ -100,11 +100,15 @@ def _issuer_text(parts: list[IssuerPart], ctx: list[tuple[str, str, str]]) -> st
     return " và ".join(out) if out else None
 
 
+def _law_name_key(c: Citation) -> str:
+    return " ".join((c.law_name or "").casefold().split())
+
+
 def _key(c: Citation) -> str | None:
     if c.number:
         return symbol_key(c.number)
     if c.kind == "law" and c.law_name:
-        return "luat:" + " ".join(c.law_name.casefold().split())
+        return "luat:" + _law_name_key(c)
     return None
 
 
@@ -113,11 +117,10 @@ def _leading_number(key: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
-def _own_keys(header: dict) -> tuple[str | None, str | None]:
-    """Key of the plan's own full number, and its symbol (to recognise "Kế hoạch số: /KH-UBND")."""
+def _own_key(header: dict) -> str | None:
+    """Key of the plan's own full number ("3456/KH-UBND"), which the appendix caption repeats."""
     number, symbol = header.get("number"), header.get("symbol")
-    full = symbol_key(f"{number}/{symbol}") if number and symbol else None
-    return full, symbol_key(symbol) if symbol else None
+    return symbol_key(f"{number}/{symbol}") if number and symbol else None
 
 
 def _own_caption(doc: Doc, c: Citation, header: dict) -> bool:
@@ -127,14 +130,15 @@ def _own_caption(doc: Doc, c: Citation, header: dict) -> bool:
         return False
     if not symbol_key(c.number).endswith("/" + symbol_key(symbol)):
         return False
-    return "kèm theo" in " ".join(doc.text[max(0, c.start - 25):c.start].split()).casefold()
+    text = doc._.document.text
+    return "kèm theo" in " ".join(text[max(0, c.start - 25):c.start].split()).casefold()
 
 
 def build_refs(doc: Doc) -> list[tuple[LegalRef, list[Citation]]]:
     document = doc._.document
     structure: Structure = doc._.structure
     header = _header_values(doc)
-    own_full, own_symbol = _own_keys(header)
+    own_full = _own_key(header)
     cites = read_citations(doc)
     ctx = _context(header.get("issuer"))
     regions = _basis_regions(structure)
@@ -160,10 +164,17 @@ def build_refs(doc: Doc) -> list[tuple[LegalRef, list[Citation]]]:
             cands = [k for k in order if groups[k][0].type == c.type and _leading_number(k) == int(c.short_number)]
             if len(cands) == 1:
                 groups[cands[0]].append(c)
-        elif c.kind == "short_back":
-            before = [(g[0].start, k) for k in order for g in [groups[k]] if g[0].type == c.type and g[0].start < c.start]
+        elif c.kind == "short_back":  # the nearest document of that type cited before it
+            before = [(x.start, k) for k in order for x in groups[k]
+                      if x.kind in ("full", "law") and x.type == c.type and x.start < c.start]
             if before:
                 groups[max(before)[1]].append(c)
+
+    # A law cited by name and elsewhere by name and number is one law.
+    numbered = {_law_name_key(g[0]): k for k, g in groups.items() if g[0].kind == "law" and g[0].number}
+    for key in [k for k in order if k.startswith("luat:") and k[5:] in numbered]:
+        groups[numbered[key[5:]]].extend(groups.pop(key))
+        order.remove(key)
 
     out: list[tuple[LegalRef, list[Citation]]] = []
     for key in order:

@@ -14,54 +14,41 @@ resolve to nothing).
 
 from __future__ import annotations
 
-import unicodedata
+import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.resources import files
 from typing import Iterable
 
 import regex
+import yaml
 from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
+from kehoach.pipeline.reference import fold_tone_placement
 from kehoach.pipeline.store.models import DocumentRow, LegalRefRow, PlanRow
 
 LEVEL_RANK = {"xa": 0, "huyen": 1, "tinh": 2, "trung_uong": 3}
 
-# Administrative unit types as written before a unit name, with the level they mean (None: two levels,
-# "thành phố" is a provincial city or a centrally-run one). Longest first so "thị xã" wins over "xã".
-UNIT_TYPES: dict[str, str | None] = {
-    "thị trấn": "xa", "thị xã": "huyen", "thành phố": None, "phường": "xa", "xã": "xa",
-    "huyện": "huyen", "quận": "huyen", "tỉnh": "tinh", "tp": None, "tx": "huyen", "tt": "xa",
-}
-# Issuing bodies as written before the unit type, folded to one key ("Ủy ban nhân dân" = "UBND").
-BODIES: dict[str, str] = {
-    "ủy ban nhân dân": "ubnd", "uỷ ban nhân dân": "ubnd", "ubnd": "ubnd",
-    "hội đồng nhân dân": "hdnd", "hđnd": "hdnd",
-    "ban chấp hành đảng bộ": "dang", "ban thường vụ": "dang", "đảng ủy": "dang", "đảng uỷ": "dang",
-}
-# Party committees named by the unit type itself ("Tỉnh ủy", "Huyện ủy", "Thành ủy").
-_PARTY = regex.compile(r"^(tỉnh|huyện|thành|thị|quận) (?:ủy|uỷ)\b")
-
 _DASHES = regex.compile(r"[\u2010-\u2015\u2212–—]")
 _SPACES = regex.compile(r"\s+")
 _SEPARATORS = regex.compile(r"\s*[/\-]\s*")
-_TYPES_RE = "|".join(regex.escape(t) for t in sorted(UNIT_TYPES, key=len, reverse=True))
-_BODIES_RE = "|".join(regex.escape(b) for b in sorted(BODIES, key=len, reverse=True))
-_UNIT = regex.compile(
-    rf"^(?:(?P<body>{_BODIES_RE})\s+)?(?:(?P<type>{_TYPES_RE})\b\.?\s*)?(?P<name>.*)$"
-)
+# Where a unit name ends inside a longer phrase ("UBND huyện Kbang về việc …", "UBND tỉnh và Ban …").
 _NAME_END = regex.compile(r"\s*(?:[,;(]|\bvà\b|\bvề\b|\btheo\b).*$")
 
 
+@lru_cache(maxsize=65536)
 def fold(text: str | None) -> str:
-    """NFC, case folded, one kind of dash, single spaces: the form every comparison in the store uses."""
+    """NFC, one tone placement ("Uỷ" = "Ủy"), case folded, one kind of dash, single spaces: the form every
+    comparison in the store uses."""
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text).casefold()
+    text = fold_tone_placement(text).casefold()
     return _SPACES.sub(" ", _DASHES.sub("-", text)).strip()
 
 
+@lru_cache(maxsize=65536)
 def symbol_key(symbol: str | None) -> str | None:
     """'91/KH – UBND', '91/kh-ubnd' and 'Số 91/KH/UBND' → '91/kh/ubnd'; '47- KH/TU' → '47/kh/tu'."""
     s = fold(symbol)
@@ -80,34 +67,113 @@ def plan_symbol_key(number: str | None, symbol: str | None) -> str | None:
     return symbol_key(f"{number}/{symbol}")
 
 
+# --- issuers and units as written ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class _Body:
+    """An issuing body from patterns/issuers.jsonl, folded."""
+
+    key: str  # canonical name, folded: "ubnd", "hđnd", "tỉnh ủy", "thủ tướng chính phủ"
+    named: bool  # a unit follows: "UBND huyện Kbang"
+    level: str | None  # party committees named by their level: "Tỉnh ủy Gia Lai"
+    append_name: bool
+    prefix: bool  # a title before the body: "Chủ tịch UBND …"
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    unit_types: dict[str, str | None]  # folded type word → level (None: "thành phố" names two levels)
+    bodies: dict[str, _Body]  # folded pattern → body
+    body_re: regex.Pattern
+    type_re: regex.Pattern
+    types_re: regex.Pattern
+
+
+def _words_re(words: Iterable[str]) -> str:
+    return "|".join(regex.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def grammar() -> _Grammar:
+    """Unit types (admin_units/unit_types.yaml) and issuing bodies (patterns/issuers.jsonl) from the
+    reference data, folded and compiled once."""
+    data = files("kehoach.reference")
+    unit_types: dict[str, str | None] = {}
+    for entry in yaml.safe_load((data / "admin_units" / "unit_types.yaml").read_text(encoding="utf-8"))["types"]:
+        for word in entry["words"]:
+            key = fold(word).rstrip(".")
+            level = entry.get("level")
+            unit_types[key] = level if unit_types.get(key, level) == level else None
+    bodies: dict[str, _Body] = {}
+    for line in (data / "patterns" / "issuers.jsonl").read_text(encoding="utf-8").splitlines():
+        if line.strip():
+            raw = json.loads(line)
+            bodies[fold(raw["pattern"])] = _Body(
+                fold(raw["canonical"]), bool(raw.get("unit")), raw.get("level"), bool(raw.get("append_name")),
+                bool(raw.get("prefix")),
+            )
+    types = _words_re(unit_types)
+    return _Grammar(
+        unit_types, bodies,
+        body_re=regex.compile(rf"^(?P<body>{_words_re(bodies)})(?!\p{{L}})\s*"),
+        type_re=regex.compile(rf"^(?P<type>{types})(?:\.|(?!\p{{L}}))\s*"),
+        types_re=regex.compile(rf"(?<!\p{{L}})(?P<type>{types})(?!\p{{L}})"),
+    )
+
+
 @dataclass(frozen=True)
 class UnitRef:
-    """An issuer or scope as written, split: body ("ubnd"), unit type ("huyện"), folded unit name."""
+    """An issuer or scope as written, split: body ("ubnd"), unit type ("huyện"), folded unit name, level."""
 
     body: str | None
     type: str | None
     name: str | None
-
-    @property
-    def level(self) -> str | None:
-        return UNIT_TYPES.get(self.type) if self.type else None
+    level: str | None = None
 
 
 @lru_cache(maxsize=65536)
 def parse_unit(text: str | None) -> UnitRef:
-    """'UBND huyện Cẩm Thủy' → (ubnd, huyện, 'cẩm thủy'); 'Ủy ban nhân dân tỉnh' → (ubnd, tỉnh, None)."""
+    """'UBND huyện Cẩm Thủy' → (ubnd, huyện, 'cẩm thủy', huyen); 'Ủy ban nhân dân tỉnh' → (ubnd, tỉnh, None,
+    tinh); 'Tỉnh ủy Gia Lai' → (tỉnh ủy, None, 'gia lai', tinh); 'Thủ tướng Chính phủ' → a body, no unit."""
+    g = grammar()
     s = fold(text)
-    if not s:
-        return UnitRef(None, None, None)
-    party = _PARTY.match(s)
-    if party:
-        rest = s[party.end():].strip()
-        word = party.group(1)
-        unit_type = {"thành": "thành phố", "thị": "thị xã"}.get(word, word)
-        return UnitRef("dang", unit_type, _name(rest))
-    m = _UNIT.match(s)
-    body = BODIES.get(m.group("body")) if m.group("body") else None
-    return UnitRef(body, m.group("type"), _name(m.group("name")))
+    body = None
+    while s and (m := g.body_re.match(s)):
+        found = g.bodies[m.group("body")]
+        s = s[m.end():]
+        if found.prefix:
+            continue
+        body = found.key
+        if found.append_name or found.level:
+            return UnitRef(body, None, _name(s), found.level)
+        if not found.named:
+            return UnitRef(body, None, None, None)
+        break
+    m = g.type_re.match(s)
+    if m:
+        word = m.group("type")
+        return UnitRef(body, word, _name(s[m.end():]), g.unit_types[word])
+    return UnitRef(body, None, _name(s), None)
+
+
+def split_body(text: str | None) -> str:
+    """The folded text after any issuing body and title it starts with ("giao UBND các xã" keeps "giao …";
+    "UBND các xã, thị trấn" → "các xã, thị trấn")."""
+    g = grammar()
+    s = fold(text)
+    while s and (m := g.body_re.match(s)):
+        s = s[m.end():]
+    return s
+
+
+def types_in(text: str) -> set[str]:
+    """Unit type words in a folded text ("các xã, phường, thị trấn" → {xã, phường, thị trấn})."""
+    return {m.group("type") for m in grammar().types_re.finditer(text)}
+
+
+def type_level(word: str | None) -> str | None:
+    """Level a unit type word means ("thị xã" → huyen); None for unknown words and for "thành phố"."""
+    return grammar().unit_types.get(fold(word).rstrip(".")) if word else None
 
 
 def _name(rest: str) -> str | None:
@@ -118,10 +184,6 @@ def _name(rest: str) -> str | None:
 def unit_key(name: str | None) -> str | None:
     """Folded unit name without its type: 'huyện Hớn Quản' and 'Hớn Quản' → 'hớn quản'."""
     return parse_unit(name).name
-
-
-def level_of(unit_type: str | None) -> str | None:
-    return UNIT_TYPES.get(fold(unit_type).rstrip(".")) if unit_type else None
 
 
 # --- resolution ---------------------------------------------------------------------------------------
@@ -220,29 +282,30 @@ def _full_date(date: str | None) -> str | None:
 
 
 def cited_unit(issuer: str | None, citing: PlanInfo) -> UnitRef:
-    """The cited issuer, with a unit left implicit ("của UBND tỉnh", "của UBND huyện") filled in from the
-    citing plan: the province, the district a commune belongs to, or the citing unit itself."""
+    """The cited issuer, with a unit left implicit ("của UBND tỉnh", "của UBND huyện", "của Tỉnh ủy") filled
+    in from the citing plan: the province, the district a commune belongs to, or the citing unit itself."""
     ref = parse_unit(issuer)
-    if ref.name or not ref.type:
+    if ref.name or not (ref.type or ref.level):
         return ref
     level = ref.level
+
+    def named(name: str | None) -> UnitRef:
+        return UnitRef(ref.body, ref.type, name, ref.level)
+
     if level == "tinh":
-        return UnitRef(ref.body, ref.type, citing.province_key)
+        return named(citing.province_key or (citing.unit_key if citing.level == "tinh" else None))
     if citing.level == "xa" and level in ("huyen", None):
-        return UnitRef(ref.body, ref.type, citing.parent_key)
-    if citing.level == "huyen" and level in ("huyen", None):
-        return UnitRef(ref.body, ref.type, citing.unit_key)
+        return named(citing.parent_key)
+    if citing.level in ("huyen", "tinh") and level in (citing.level, None):
+        return named(citing.unit_key)
     if citing.level == "xa" and level == "xa":
-        return UnitRef(ref.body, ref.type, citing.unit_key)
-    if citing.level == "tinh" and level is None:
-        return UnitRef(ref.body, ref.type, citing.unit_key)
+        return named(citing.unit_key)
     return ref
 
 
 def _issuer_fits(unit: UnitRef, cand: PlanInfo) -> bool | None:
-    """True when the cited issuer names this plan's unit, False when it names another, None when silent."""
-    if not unit.name and not unit.type:
-        return None
+    """True when the cited issuer names this plan's unit, False when it names another body, level or unit,
+    None when it says nothing that tells."""
     if unit.body and cand.body and unit.body != cand.body:
         return False
     if unit.level and cand.level and unit.level != cand.level:
