@@ -140,7 +140,8 @@ def worker(fmt: str, seconds: float) -> dict:
 
 
 def pdf_worker(files: list[Path], seconds: float) -> dict:
-    """(a), (b) and (c) on each file back to back, round after round, so load changes hit all three."""
+    """(a), (b) and (c) on each file back to back, round after round, so load changes hit all three; the
+    order of the three turns round by round."""
     from kehoach.parsers import parse
     from kehoach.parsers import pdf as pdf_parser
     from kehoach.parsers.base import read_bytes
@@ -159,10 +160,11 @@ def pdf_worker(files: list[Path], seconds: float) -> dict:
     times: dict[str, list[list[float]]] = {k: [[] for _ in files] for k in readers}
     rounds, elapsed = 0, 0.0
     while elapsed < seconds or rounds < MIN_ROUNDS:
+        order = READERS[rounds % 3:] + READERS[:rounds % 3]  # no reader always runs first (cold) or last
         for i, f in enumerate(files):
-            for key, read in readers.items():
+            for key in order:
                 t0 = time.perf_counter()
-                read(f)
+                readers[key](f)
                 dt = time.perf_counter() - t0
                 times[key][i].append(dt)
                 elapsed += dt if key == "c" else 0.0
@@ -208,7 +210,7 @@ def pdf_worker(files: list[Path], seconds: float) -> dict:
 
 
 def _print_pdf(r: dict) -> None:
-    print(f"\nPDF side by side ({r['rounds']} rounds; each file read by (a), (b), (c) in turn):")
+    print(f"\nPDF side by side ({r['rounds']} rounds; each file read by (a), (b), (c) back to back):")
     print("  (a) bare pypdfium2 text read; (b) kehoach text path, pdf.parse(..., tables=False); "
           "(c) kehoach.parsers.parse, pdfplumber on ruled pages")
     print(f"{'corpus':<15}{'files':>6}{'pages':>6}{'tables':>7}  {'docs/s (a)':>10}{'(b)':>7}{'(c)':>7}"

@@ -26,8 +26,7 @@ from pathlib import Path
 from sqlalchemy import text
 
 from kehoach.pipeline.checks.crosslevel import crosscheck
-from kehoach.pipeline.store import DocumentMeta, Store, ingest_items
-from kehoach.pipeline.store import graph
+from kehoach.pipeline.store import DocumentMeta, Store, graph, ingest_items
 from kehoach.schemas.plan import (
     Assignment,
     Deadline,
@@ -68,85 +67,237 @@ def generate(n: int, seed: int = 7) -> tuple[Iterator[tuple[Plan, DocumentMeta]]
     # 1% of communes submit nothing: they are in the gazetteer, not in the database.
     gazetteer = {(PROVINCE, None): districts}
     for d, names in communes.items():
-        gazetteer[(PROVINCE, d.removeprefix("Huyện "))] = names + [f"xã vắng {d[-2:]}-{k}" for k in range(len(names) // 100)]
+        gazetteer[(PROVINCE, d.removeprefix("Huyện "))] = names + [
+            f"xã vắng {d[-2:]}-{k}" for k in range(len(names) // 100)
+        ]
 
     return _plans(rng, districts, communes), gazetteer
 
 
-def _plans(rng: random.Random, districts: list[str], communes: dict[str, list[str]]) -> Iterator[tuple[Plan, DocumentMeta]]:
+def _plans(
+    rng: random.Random, districts: list[str], communes: dict[str, list[str]]
+) -> Iterator[tuple[Plan, DocumentMeta]]:
     def add(plan: Plan) -> tuple[Plan, DocumentMeta]:
         return plan, DocumentMeta(path=f"/corpus/{plan.source}", format="txt", size=3000, text=_text(rng))
 
-    yield add(Plan(
-        source="tinh.txt", doc_type="ke_hoach", number="3456", symbol="KH-UBND",
-        issuer=Issuer(name=f"UBND tỉnh {PROVINCE}", level="tinh", unit=PROVINCE, unit_type="tỉnh"),
-        issue_date=PartialDate(year=2023, month=12, day=8), period=Period(start_year=2024, end_year=2024, span=_span(rng, 4)),
-        legal_bases=[LegalRef(type="quyet_dinh", number="90/QĐ-TTg", date="2022-01-18", issuer="Thủ tướng Chính phủ",
-                              span=_span(rng, 6))],
-        targets=[Target(indicator="mức giảm tỷ lệ hộ nghèo", value=2.0 + i / 10, unit="%", year=2024, scope=d,
-                        direction="reduce_by", table=0, span=_span(rng, 20 + i)) for i, d in enumerate(districts)],
-        projects=[Project(programme="giam_ngheo_2021_2025", project=p, lead="Sở Lao động - Thương binh và Xã hội",
-                          span=_span(rng, 40 + p)) for p in range(1, 8)],
-        assignments=[Assignment(body="UBND các huyện, thị xã, thành phố", role="bao_cao", tasks="báo cáo kết quả thực hiện",
-                                span=_span(rng, 60))],
-        deadlines=[Deadline(date=PartialDate(year=2024, month=12, day=15), what="báo cáo kết quả thực hiện",
-                            who="UBND các huyện, thị xã, thành phố", span=_span(rng, 61))],
-        evidence={"number": _span(rng, 2), "issue_date": _span(rng, 3)},
-    ))
+    yield add(
+        Plan(
+            source="tinh.txt",
+            doc_type="ke_hoach",
+            number="3456",
+            symbol="KH-UBND",
+            issuer=Issuer(name=f"UBND tỉnh {PROVINCE}", level="tinh", unit=PROVINCE, unit_type="tỉnh"),
+            issue_date=PartialDate(year=2023, month=12, day=8),
+            period=Period(start_year=2024, end_year=2024, span=_span(rng, 4)),
+            legal_bases=[
+                LegalRef(
+                    type="quyet_dinh",
+                    number="90/QĐ-TTg",
+                    date="2022-01-18",
+                    issuer="Thủ tướng Chính phủ",
+                    span=_span(rng, 6),
+                )
+            ],
+            targets=[
+                Target(
+                    indicator="mức giảm tỷ lệ hộ nghèo",
+                    value=2.0 + i / 10,
+                    unit="%",
+                    year=2024,
+                    scope=d,
+                    direction="reduce_by",
+                    table=0,
+                    span=_span(rng, 20 + i),
+                )
+                for i, d in enumerate(districts)
+            ],
+            projects=[
+                Project(
+                    programme="giam_ngheo_2021_2025",
+                    project=p,
+                    lead="Sở Lao động - Thương binh và Xã hội",
+                    span=_span(rng, 40 + p),
+                )
+                for p in range(1, 8)
+            ],
+            assignments=[
+                Assignment(
+                    body="UBND các huyện, thị xã, thành phố",
+                    role="bao_cao",
+                    tasks="báo cáo kết quả thực hiện",
+                    span=_span(rng, 60),
+                )
+            ],
+            deadlines=[
+                Deadline(
+                    date=PartialDate(year=2024, month=12, day=15),
+                    what="báo cáo kết quả thực hiện",
+                    who="UBND các huyện, thị xã, thành phố",
+                    span=_span(rng, 61),
+                )
+            ],
+            evidence={"number": _span(rng, 2), "issue_date": _span(rng, 3)},
+        )
+    )
     for i, d in enumerate(districts):
         unit = d.removeprefix("Huyện ")
-        yield add(Plan(
-            source=f"huyen_{unit}.txt", doc_type="ke_hoach", number=str(100 + i), symbol="KH-UBND",
-            issuer=Issuer(name=f"UBND huyện {unit}", level="huyen", unit=unit, unit_type="huyện", province=PROVINCE),
-            issue_date=PartialDate(year=2024, month=1, day=10 + i), period=Period(start_year=2024, end_year=2024),
-            legal_bases=[LegalRef(type="ke_hoach", number="3456/KH-UBND", date="2023-12-08", issuer="UBND tỉnh",
-                                  span=_span(rng, 5))],
-            targets=[Target(indicator="mức giảm tỷ lệ hộ nghèo", value=2.0 + i / 10 - (0.5 if i == 3 else 0), unit="%",
-                            year=2024, scope="toàn huyện", direction="reduce_by", span=_span(rng, 10))]
-            + [Target(indicator="mức giảm tỷ lệ hộ nghèo", value=2.5, unit="%", year=2024, scope=c,
-                      direction="reduce_by", table=0, span=_span(rng, 30)) for c in communes[d]],
-            projects=[Project(programme="giam_ngheo_2021_2025", project=4, lead="UBND các xã, thị trấn", span=_span(rng, 50))],
-            assignments=[Assignment(body="UBND các xã, thị trấn", role="bao_cao", tasks="báo cáo kết quả thực hiện",
-                                    span=_span(rng, 60)),
-                         Assignment(body="UBND huyện", role="bao_cao", tasks="báo cáo UBND tỉnh", span=_span(rng, 61))],
-            deadlines=[Deadline(date=PartialDate(year=2024, month=12, day=10), what="báo cáo kết quả thực hiện",
-                                who="UBND các xã, thị trấn", span=_span(rng, 62)),
-                       Deadline(date=PartialDate(year=2024, month=12, day=12), what="báo cáo kết quả thực hiện",
-                                who="UBND huyện", span=_span(rng, 63))],
-            evidence={"number": _span(rng, 2), "issue_date": _span(rng, 3)},
-        ))
+        yield add(
+            Plan(
+                source=f"huyen_{unit}.txt",
+                doc_type="ke_hoach",
+                number=str(100 + i),
+                symbol="KH-UBND",
+                issuer=Issuer(
+                    name=f"UBND huyện {unit}", level="huyen", unit=unit, unit_type="huyện", province=PROVINCE
+                ),
+                issue_date=PartialDate(year=2024, month=1, day=10 + i),
+                period=Period(start_year=2024, end_year=2024),
+                legal_bases=[
+                    LegalRef(
+                        type="ke_hoach",
+                        number="3456/KH-UBND",
+                        date="2023-12-08",
+                        issuer="UBND tỉnh",
+                        span=_span(rng, 5),
+                    )
+                ],
+                targets=[
+                    Target(
+                        indicator="mức giảm tỷ lệ hộ nghèo",
+                        value=2.0 + i / 10 - (0.5 if i == 3 else 0),
+                        unit="%",
+                        year=2024,
+                        scope="toàn huyện",
+                        direction="reduce_by",
+                        span=_span(rng, 10),
+                    )
+                ]
+                + [
+                    Target(
+                        indicator="mức giảm tỷ lệ hộ nghèo",
+                        value=2.5,
+                        unit="%",
+                        year=2024,
+                        scope=c,
+                        direction="reduce_by",
+                        table=0,
+                        span=_span(rng, 30),
+                    )
+                    for c in communes[d]
+                ],
+                projects=[
+                    Project(
+                        programme="giam_ngheo_2021_2025", project=4, lead="UBND các xã, thị trấn", span=_span(rng, 50)
+                    )
+                ],
+                assignments=[
+                    Assignment(
+                        body="UBND các xã, thị trấn",
+                        role="bao_cao",
+                        tasks="báo cáo kết quả thực hiện",
+                        span=_span(rng, 60),
+                    ),
+                    Assignment(body="UBND huyện", role="bao_cao", tasks="báo cáo UBND tỉnh", span=_span(rng, 61)),
+                ],
+                deadlines=[
+                    Deadline(
+                        date=PartialDate(year=2024, month=12, day=10),
+                        what="báo cáo kết quả thực hiện",
+                        who="UBND các xã, thị trấn",
+                        span=_span(rng, 62),
+                    ),
+                    Deadline(
+                        date=PartialDate(year=2024, month=12, day=12),
+                        what="báo cáo kết quả thực hiện",
+                        who="UBND huyện",
+                        span=_span(rng, 63),
+                    ),
+                ],
+                evidence={"number": _span(rng, 2), "issue_date": _span(rng, 3)},
+            )
+        )
     for i, d in enumerate(districts):
         unit = d.removeprefix("Huyện ")
         for j, c in enumerate(communes[d]):
             name = c.removeprefix("xã ")
             roll = rng.random()
             date = "2024-01-%02d" % (10 + i) if roll > 0.05 else "2024-02-%02d" % (10 + i)  # 5% wrong date
-            refs = [] if roll < 0.02 else [  # 2% cite nothing
-                LegalRef(type="ke_hoach", number=f"{100 + i}/KH-UBND", date=date, issuer=f"UBND huyện {unit}",
-                         in_preamble=True, span=_span(rng, 5)),
-                LegalRef(type="quyet_dinh", number="90/QĐ-TTg", date="2022-01-18", issuer="Thủ tướng Chính phủ",
-                         span=_span(rng, 7)),
-            ]
-            yield add(Plan(
-                source=f"xa_{unit}_{name}.txt", doc_type="ke_hoach", number=str(j + 1) if j % 3 else None,
-                symbol="KH-UBND",
-                issuer=Issuer(name=f"UBND xã {name}", level="xa", unit=name, unit_type="xã", parent=d, province=PROVINCE),
-                issue_date=PartialDate(year=2024, month=2, day=1 + j % 28),
-                period=Period(start_year=2024, end_year=2024, span=_span(rng, 4)),
-                legal_bases=refs,
-                targets=[Target(indicator="tỷ lệ hộ nghèo giảm", value=2.5 if rng.random() > 0.03 else 1.0, unit="%",
-                                year=2024, direction="reduce_by", span=_span(rng, 12)),
-                         Target(indicator="người thuộc hộ nghèo được hỗ trợ thẻ bảo hiểm y tế", value=100, unit="%",
-                                year=2024, span=_span(rng, 13))],
-                projects=[Project(programme="giam_ngheo_2021_2025", project=4 if rng.random() > 0.03 else 2,
-                                  span=_span(rng, 20))],
-                assignments=[Assignment(body="Công chức Lao động - TB&XH", role="bao_cao", tasks="tổng hợp báo cáo",
-                                        span=_span(rng, 30))],
-                deadlines=[Deadline(date=PartialDate(year=2024, month=12, day=5 if rng.random() > 0.03 else 20),
-                                    what="báo cáo kết quả thực hiện", who="Công chức Lao động - TB&XH",
-                                    span=_span(rng, 31))],
-                evidence={"title": _span(rng, 3)},
-            ))
+            refs = (
+                []
+                if roll < 0.02
+                else [  # 2% cite nothing
+                    LegalRef(
+                        type="ke_hoach",
+                        number=f"{100 + i}/KH-UBND",
+                        date=date,
+                        issuer=f"UBND huyện {unit}",
+                        in_preamble=True,
+                        span=_span(rng, 5),
+                    ),
+                    LegalRef(
+                        type="quyet_dinh",
+                        number="90/QĐ-TTg",
+                        date="2022-01-18",
+                        issuer="Thủ tướng Chính phủ",
+                        span=_span(rng, 7),
+                    ),
+                ]
+            )
+            yield add(
+                Plan(
+                    source=f"xa_{unit}_{name}.txt",
+                    doc_type="ke_hoach",
+                    number=str(j + 1) if j % 3 else None,
+                    symbol="KH-UBND",
+                    issuer=Issuer(
+                        name=f"UBND xã {name}", level="xa", unit=name, unit_type="xã", parent=d, province=PROVINCE
+                    ),
+                    issue_date=PartialDate(year=2024, month=2, day=1 + j % 28),
+                    period=Period(start_year=2024, end_year=2024, span=_span(rng, 4)),
+                    legal_bases=refs,
+                    targets=[
+                        Target(
+                            indicator="tỷ lệ hộ nghèo giảm",
+                            value=2.5 if rng.random() > 0.03 else 1.0,
+                            unit="%",
+                            year=2024,
+                            direction="reduce_by",
+                            span=_span(rng, 12),
+                        ),
+                        Target(
+                            indicator="người thuộc hộ nghèo được hỗ trợ thẻ bảo hiểm y tế",
+                            value=100,
+                            unit="%",
+                            year=2024,
+                            span=_span(rng, 13),
+                        ),
+                    ],
+                    projects=[
+                        Project(
+                            programme="giam_ngheo_2021_2025",
+                            project=4 if rng.random() > 0.03 else 2,
+                            span=_span(rng, 20),
+                        )
+                    ],
+                    assignments=[
+                        Assignment(
+                            body="Công chức Lao động - TB&XH",
+                            role="bao_cao",
+                            tasks="tổng hợp báo cáo",
+                            span=_span(rng, 30),
+                        )
+                    ],
+                    deadlines=[
+                        Deadline(
+                            date=PartialDate(year=2024, month=12, day=5 if rng.random() > 0.03 else 20),
+                            what="báo cáo kết quả thực hiện",
+                            who="Công chức Lao động - TB&XH",
+                            span=_span(rng, 31),
+                        )
+                    ],
+                    evidence={"title": _span(rng, 3)},
+                )
+            )
 
 
 def _timed(label: str, fn, results: dict):
@@ -190,12 +341,19 @@ def run(n: int, url: str | None, workdir: Path, out=sys.stdout, lazy: bool = Fal
     print(f"plans: {n} ({report.counts()}), references {report.resolution}", file=out)
     print(f"ingest:      {t['ingest']:.2f} s = {n / t['ingest']:,.0f} plans/s", file=out)
     print(f"re-ingest:   {t['ingest_again']:.2f} s = {n / t['ingest_again']:,.0f} plans/s ({again.counts()})", file=out)
-    print(f"crosscheck:  {t['crosscheck']:.2f} s = {n / t['crosscheck']:,.0f} plans/s, {len(cross.links)} links, "
-          f"{len(cross.findings)} findings {cross.counts()}", file=out)
+    print(
+        f"crosscheck:  {t['crosscheck']:.2f} s = {n / t['crosscheck']:,.0f} plans/s, {len(cross.links)} links, "
+        f"{len(cross.findings)} findings {cross.counts()}",
+        file=out,
+    )
     print("queries:", file=out)
-    sizes = {"plans citing 3456/KH-UBND": len(cites), "plans implementing district 105/KH-UBND": len(lower),
-             "citations of documents not in the database": len(missing), "all citations": len(edges),
-             "SQL: count(*) FROM v_unresolved": sql}
+    sizes = {
+        "plans citing 3456/KH-UBND": len(cites),
+        "plans implementing district 105/KH-UBND": len(lower),
+        "citations of documents not in the database": len(missing),
+        "all citations": len(edges),
+        "SQL: count(*) FROM v_unresolved": sql,
+    }
     for label, seconds in q.items():
         rows = f" ({sizes[label]} rows)" if label in sizes else ""
         print(f"  {label:<45} {seconds * 1000:8.1f} ms{rows}", file=out)

@@ -109,6 +109,8 @@ def report(
         count = write_report(store, out, unit=unit, plan=plan)
     except ReportSelectionError as exc:
         _fail(str(exc))
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}")
     finally:
         store.dispose()
     err.print(f"{count} plans → {escape(str(out))}")
@@ -132,6 +134,8 @@ def export(
         written = export_tables(store, fmt, out, current_only=not all_versions)
     except MissingDependency as exc:
         _fail(exc.detail)
+    except OSError as exc:
+        _fail(f"cannot write {out}: {exc.strerror or exc}")
     finally:
         store.dispose()
     for name, rows in written.items():

@@ -16,7 +16,8 @@ import typer
 DbOption = Annotated[
     Optional[str],
     typer.Option(
-        "--db", metavar="URL",
+        "--db",
+        metavar="URL",
         help="Database URL (sqlite:///file.db, postgresql://user:pw@host/db) or a SQLite file path. "
         "Default: $KEHOACH_DB, else kehoach.db in the working directory.",
     ),
@@ -55,8 +56,14 @@ def ingest(
     with store.session() as session:
         report = ingest_paths(session, paths)
     if as_json:
-        _dump({"run_id": report.run_id, "counts": report.counts(), "resolution": report.resolution,
-               "files": [r.__dict__ for r in report.results]})
+        _dump(
+            {
+                "run_id": report.run_id,
+                "counts": report.counts(),
+                "resolution": report.resolution,
+                "files": [r.__dict__ for r in report.results],
+            }
+        )
         return
     for r in report.results:
         version = f"v{r.version}" if r.version else ""
@@ -102,8 +109,14 @@ def crosscheck(
         selected = _select(session, unit, plan)
         report = run(session, selected, args={"unit": unit, "plan": plan})
     if as_json:
-        _dump({"run_id": report.run_id, "links": len(report.links), "notes": report.notes,
-               "findings": [cf.as_dict() for cf in report.findings]})
+        _dump(
+            {
+                "run_id": report.run_id,
+                "links": len(report.links),
+                "notes": report.notes,
+                "findings": [cf.as_dict() for cf in report.findings],
+            }
+        )
         return
     for cf in report.findings:
         d = cf.as_dict()
@@ -124,7 +137,9 @@ def graph(
     implements: Annotated[
         Optional[str], typer.Option("--implements", help="Lower plans implementing this plan (id, file, number).")
     ] = None,
-    unresolved: Annotated[bool, typer.Option("--unresolved", help="Citations of documents not in the database.")] = False,
+    unresolved: Annotated[
+        bool, typer.Option("--unresolved", help="Citations of documents not in the database.")
+    ] = False,
     ref_type: Annotated[Optional[str], typer.Option("--type", help="Only cited documents of this type.")] = None,
 ) -> None:
     """The citation graph: every citation, or the answer to one question, as a table, DOT or JSON."""

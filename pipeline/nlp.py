@@ -3,8 +3,9 @@
 One blank Vietnamese pipeline (no model, nothing downloaded) whose tokenizer splits punctuation the way
 spaCy's default rules do, and whose components are kehoach's own extractors, registered by name. The
 normalised Document and its segmented Structure ride on the Doc as extensions; each component adds spans
-to its span group (``doc.spans["legal_refs"]`` …) with the record it built on ``span._.record``. The last
-component assembles the Plan from the span groups.
+to its span group (``doc.spans["legal_refs"]`` …) and the record it built to ``doc._.records[group]`` at the
+same index (not on a Span extension: spaCy keys those by offsets, so two spans over the same words would
+share one record). The last component assembles the Plan from the groups.
 
 A component's pydantic record carries evidence made by ``evidence()`` from character offsets, never by
 searching the text again.
@@ -39,11 +40,9 @@ PIPELINE: list[str] = [
     "kehoach_assemble",
 ]
 
-for _name, _default in (("document", None), ("structure", None), ("plan", None)):
+for _name in ("document", "structure", "plan", "records"):
     if not Doc.has_extension(_name):
-        Doc.set_extension(_name, default=_default)
-if not SpacySpan.has_extension("record"):
-    SpacySpan.set_extension("record", default=None)
+        Doc.set_extension(_name, default=None)
 
 
 @spacy.registry.tokenizers("kehoach.tokenizer.v1")
@@ -82,21 +81,24 @@ def evidence(document: Document, start: int, end: int) -> Span:
 
 
 def add_span(doc: Doc, group: str, start: int, end: int, label: str, record: Any) -> SpacySpan | None:
-    """Add a span over characters [start, end) to ``doc.spans[group]`` carrying ``record``."""
+    """Add a span over characters [start, end) to ``doc.spans[group]``, and its record at the same index."""
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
     if span is None:
         return None
-    span._.record = record
     if group not in doc.spans:
         doc.spans[group] = []
+    if doc._.records is None:
+        doc._.records = {}
     doc.spans[group].append(span)
+    doc._.records.setdefault(group, []).append(record)
     return span
 
 
 def records(doc: Doc, group: str, label: str | None = None) -> list[Any]:
-    if group not in doc.spans:
+    """The records of a span group, in the order they were added (optionally only spans with ``label``)."""
+    if group not in doc.spans or not doc._.records:
         return []
-    return [s._.record for s in doc.spans[group] if label is None or s.label_ == label]
+    return [r for s, r in zip(doc.spans[group], doc._.records.get(group, [])) if label is None or s.label_ == label]
 
 
 @lru_cache(maxsize=1)
@@ -115,4 +117,5 @@ def make_doc(document: Document, structure: Structure) -> Doc:
     doc = nlp.make_doc(document.text)
     doc._.document = document
     doc._.structure = structure
+    doc._.records = {}
     return doc

@@ -35,7 +35,7 @@ PREAMBLE_START = regex.compile(
     r"Văn\s+bản|Chương\s+trình\s+(?:số|hành\s+động|phối\s+hợp))",
     regex.I,
 )
-PREAMBLE_SENTENCE = regex.compile(r"^\s*[-–+•*]?\s*Căn\s+cứ|[;:]\s*$|như\s+sau|\bngày\s+\d", regex.I)
+PREAMBLE_SENTENCE = regex.compile(r"^\s*[-–+•*]?\s*Căn\s+cứ|[;:]\s*$|như\s+sau", regex.I)
 ANNEX_NOTE = regex.compile(r"^\s*\(?\s*(?:Ban\s+hành\s+)?kèm\s+theo", regex.I)
 RECIPIENTS = regex.compile(rf"^\s*{_B}\s*Nơi\s+nhận\s*:?", regex.I)
 AUTHORITY = regex.compile(rf"^\s*{_B}\s*(?P<auth>(?:TM|KT|TL|TUQ|Q)\s*\.\s*[\p{{Lu}}\s.]+?|(?:PHÓ\s+)?CHỦ\s+TỊCH|"

@@ -61,35 +61,98 @@ def province_plan(period=(2024, 2024)) -> tuple[Plan, Text]:
         "Thương binh và Xã hội trước ngày 15/12/2024.",
     )
     plan = Plan(
-        source="tinh_gia_lai_3456.txt", doc_type="ke_hoach", number="3456", symbol="KH-UBND",
-        issuer=Issuer(name="UBND tỉnh Gia Lai", level="tinh", unit="Gia Lai", unit_type="tỉnh", span=t.span("TỈNH GIA LAI")),
-        issue_date=PartialDate(year=2023, month=12, day=8), title="Thực hiện Chương trình MTQG giảm nghèo bền vững năm 2024",
+        source="tinh_gia_lai_3456.txt",
+        doc_type="ke_hoach",
+        number="3456",
+        symbol="KH-UBND",
+        issuer=Issuer(
+            name="UBND tỉnh Gia Lai", level="tinh", unit="Gia Lai", unit_type="tỉnh", span=t.span("TỈNH GIA LAI")
+        ),
+        issue_date=PartialDate(year=2023, month=12, day=8),
+        title="Thực hiện Chương trình MTQG giảm nghèo bền vững năm 2024",
         period=Period(start_year=period[0], end_year=period[1], span=t.span("NĂM 2024")),
         targets=[
-            Target(indicator="tỷ lệ hộ nghèo (theo chuẩn nghèo đa chiều giai đoạn 2022-2025) cuối năm 2024",
-                   value=6.11, unit="%", year=2024, scope="tỉnh Gia Lai", direction="reduce_to", span=t.span("6,11%")),
-            Target(indicator="mức giảm tỷ lệ hộ nghèo", value=2.0, unit="%", year=2024, scope="tỉnh Gia Lai",
-                   direction="reduce_by", span=t.span("2%")),
-            Target(indicator="mức giảm tỷ lệ hộ nghèo", value=2.68, unit="%", year=2024, scope="Huyện Kbang",
-                   direction="reduce_by", table=0, span=t.span("2,68")),
-            Target(indicator="số hộ giảm nghèo", value=493, unit="hộ", year=2024, scope="Huyện Kbang",
-                   direction="reduce_by", table=0, span=t.span("493")),
-            Target(indicator="mức giảm tỷ lệ hộ nghèo", value=5.5, unit="%", year=2024, scope="Huyện Kông Chro",
-                   direction="reduce_by", table=0, span=t.span("5,5")),
+            Target(
+                indicator="tỷ lệ hộ nghèo (theo chuẩn nghèo đa chiều giai đoạn 2022-2025) cuối năm 2024",
+                value=6.11,
+                unit="%",
+                year=2024,
+                scope="tỉnh Gia Lai",
+                direction="reduce_to",
+                span=t.span("6,11%"),
+            ),
+            Target(
+                indicator="mức giảm tỷ lệ hộ nghèo",
+                value=2.0,
+                unit="%",
+                year=2024,
+                scope="tỉnh Gia Lai",
+                direction="reduce_by",
+                span=t.span("2%"),
+            ),
+            Target(
+                indicator="mức giảm tỷ lệ hộ nghèo",
+                value=2.68,
+                unit="%",
+                year=2024,
+                scope="Huyện Kbang",
+                direction="reduce_by",
+                table=0,
+                span=t.span("2,68"),
+            ),
+            Target(
+                indicator="số hộ giảm nghèo",
+                value=493,
+                unit="hộ",
+                year=2024,
+                scope="Huyện Kbang",
+                direction="reduce_by",
+                table=0,
+                span=t.span("493"),
+            ),
+            Target(
+                indicator="mức giảm tỷ lệ hộ nghèo",
+                value=5.5,
+                unit="%",
+                year=2024,
+                scope="Huyện Kông Chro",
+                direction="reduce_by",
+                table=0,
+                span=t.span("5,5"),
+            ),
         ],
         projects=[Project(programme="giam_ngheo_2021_2025", project=4, lead="Sở Lao động - Thương binh và Xã hội")],
-        assignments=[Assignment(body="Ủy ban nhân dân các huyện, thị xã, thành phố", role="bao_cao",
-                                tasks="Báo cáo định kỳ hoặc đột xuất về tình hình triển khai thực hiện Chương trình",
-                                span=t.span("- Báo cáo định kỳ hoặc đột xuất"))],
-        deadlines=[Deadline(date=PartialDate(year=2024, month=12, day=15), what="báo cáo tình hình triển khai thực hiện Chương trình",
-                            who="UBND các huyện, thị xã, thành phố", span=t.span("trước ngày 15/12/2024"))],
+        assignments=[
+            Assignment(
+                body="Ủy ban nhân dân các huyện, thị xã, thành phố",
+                role="bao_cao",
+                tasks="Báo cáo định kỳ hoặc đột xuất về tình hình triển khai thực hiện Chương trình",
+                span=t.span("- Báo cáo định kỳ hoặc đột xuất"),
+            )
+        ],
+        deadlines=[
+            Deadline(
+                date=PartialDate(year=2024, month=12, day=15),
+                what="báo cáo tình hình triển khai thực hiện Chương trình",
+                who="UBND các huyện, thị xã, thành phố",
+                span=t.span("trước ngày 15/12/2024"),
+            )
+        ],
         evidence={"number": t.span("3456/KH-UBND"), "issue_date": t.span("ngày 08 tháng 12 năm 2023")},
     )
     return plan, t
 
 
-def district_plan(*, cited="3456/KH-UBND", cited_date="08/12/2023", poverty="2,68", households="493",
-                  period=(2024, 2024), report=True, deadline="10/12/2024") -> tuple[Plan, Text]:
+def district_plan(
+    *,
+    cited="3456/KH-UBND",
+    cited_date="08/12/2023",
+    poverty="2,68",
+    households="493",
+    period=(2024, 2024),
+    report=True,
+    deadline="10/12/2024",
+) -> tuple[Plan, Text]:
     t = Text(
         "ỦY BAN NHÂN DÂN HUYỆN KBANG",
         "Số: 120/KH-UBND",
@@ -104,46 +167,127 @@ def district_plan(*, cited="3456/KH-UBND", cited_date="08/12/2023", poverty="2,6
         "| 2 | Xã Sơn Lang | 2,5 |",
         "- Giao UBND các xã, thị trấn thực hiện Dự án 4 Phát triển giáo dục nghề nghiệp, việc làm bền vững.",
         "- UBND các xã, thị trấn báo cáo kết quả thực hiện về UBND huyện (qua phòng Lao động - TB&XH) "
-        f"trước ngày {deadline}." if report else "- UBND các xã, thị trấn tổ chức thực hiện kế hoạch.",
+        f"trước ngày {deadline}."
+        if report
+        else "- UBND các xã, thị trấn tổ chức thực hiện kế hoạch.",
         "Nơi nhận: UBND tỉnh (b/c); UBND các xã, thị trấn.",
     )
     d, m, y = (int(x) for x in deadline.split("/"))
     cited_iso = "-".join(reversed(cited_date.split("/")))
     plan = Plan(
-        source="huyen_kbang_120.txt", doc_type="ke_hoach", number="120", symbol="KH-UBND",
-        issuer=Issuer(name="UBND huyện Kbang", level="huyen", unit="Kbang", unit_type="huyện", province="Gia Lai",
-                      span=t.span("HUYỆN KBANG")),
+        source="huyen_kbang_120.txt",
+        doc_type="ke_hoach",
+        number="120",
+        symbol="KH-UBND",
+        issuer=Issuer(
+            name="UBND huyện Kbang",
+            level="huyen",
+            unit="Kbang",
+            unit_type="huyện",
+            province="Gia Lai",
+            span=t.span("HUYỆN KBANG"),
+        ),
         issue_date=PartialDate(year=2024, month=1, day=15),
         period=Period(start_year=period[0], end_year=period[1], span=t.span(f"năm {period[0]}")),
-        legal_bases=[LegalRef(type="ke_hoach", number=cited, date=cited_iso, issuer="UBND tỉnh Gia Lai", in_preamble=True,
-                              span=t.span(f"Kế hoạch số {cited} ngày {cited_date}"))],
-        targets=[
-            Target(indicator="mức giảm tỷ lệ hộ nghèo", value=float(poverty.replace(",", ".")), unit="%", year=2024,
-                   scope="toàn huyện", direction="reduce_by", span=t.span(f"{poverty}%")),
-            Target(indicator="số hộ giảm nghèo", value=float(households), unit="hộ", year=2024, direction="reduce_by",
-                   span=t.span(f"{households} hộ")),
-            Target(indicator="mức giảm tỷ lệ hộ nghèo", value=3.0, unit="%", year=2024, scope="Xã Đak Rong",
-                   direction="reduce_by", table=0, span=t.span("| 3 |")),
-            Target(indicator="mức giảm tỷ lệ hộ nghèo", value=2.5, unit="%", year=2024, scope="Xã Sơn Lang",
-                   direction="reduce_by", table=0, span=t.span("2,5")),
+        legal_bases=[
+            LegalRef(
+                type="ke_hoach",
+                number=cited,
+                date=cited_iso,
+                issuer="UBND tỉnh Gia Lai",
+                in_preamble=True,
+                span=t.span(f"Kế hoạch số {cited} ngày {cited_date}"),
+            )
         ],
-        projects=[Project(programme="giam_ngheo_2021_2025", project=4, lead="UBND các xã, thị trấn",
-                          span=t.span("Dự án 4"))],
-        assignments=[Assignment(body="UBND các xã, thị trấn", role="bao_cao",
-                                tasks="báo cáo kết quả thực hiện về UBND huyện",
-                                span=t.span("UBND các xã, thị trấn báo cáo"))] if report else [],
-        deadlines=[Deadline(date=PartialDate(year=y, month=m, day=d), what="báo cáo kết quả thực hiện",
-                            who="UBND các xã, thị trấn", span=t.span(f"trước ngày {deadline}"))] if report else [],
+        targets=[
+            Target(
+                indicator="mức giảm tỷ lệ hộ nghèo",
+                value=float(poverty.replace(",", ".")),
+                unit="%",
+                year=2024,
+                scope="toàn huyện",
+                direction="reduce_by",
+                span=t.span(f"{poverty}%"),
+            ),
+            Target(
+                indicator="số hộ giảm nghèo",
+                value=float(households),
+                unit="hộ",
+                year=2024,
+                direction="reduce_by",
+                span=t.span(f"{households} hộ"),
+            ),
+            Target(
+                indicator="mức giảm tỷ lệ hộ nghèo",
+                value=3.0,
+                unit="%",
+                year=2024,
+                scope="Xã Đak Rong",
+                direction="reduce_by",
+                table=0,
+                span=t.span("| 3 |"),
+            ),
+            Target(
+                indicator="mức giảm tỷ lệ hộ nghèo",
+                value=2.5,
+                unit="%",
+                year=2024,
+                scope="Xã Sơn Lang",
+                direction="reduce_by",
+                table=0,
+                span=t.span("2,5"),
+            ),
+        ],
+        projects=[
+            Project(programme="giam_ngheo_2021_2025", project=4, lead="UBND các xã, thị trấn", span=t.span("Dự án 4"))
+        ],
+        assignments=[
+            Assignment(
+                body="UBND các xã, thị trấn",
+                role="bao_cao",
+                tasks="báo cáo kết quả thực hiện về UBND huyện",
+                span=t.span("UBND các xã, thị trấn báo cáo"),
+            )
+        ]
+        if report
+        else [],
+        deadlines=[
+            Deadline(
+                date=PartialDate(year=y, month=m, day=d),
+                what="báo cáo kết quả thực hiện",
+                who="UBND các xã, thị trấn",
+                span=t.span(f"trước ngày {deadline}"),
+            )
+        ]
+        if report
+        else [],
         evidence={"number": t.span("120/KH-UBND"), "issue_date": t.span("ngày 15 tháng 01 năm 2024")},
     )
     return plan, t
 
 
-def commune_plan(*, unit="Đak Rong", cited="120/KH-UBND", cited_date="15/01/2024", poverty="3", project=4,
-                 period=(2024, 2024), deadline="05/12/2024", reports=True, cite=True, poverty_target=True,
-                 source=None) -> tuple[Plan, Text]:
-    basis = (f"Thực hiện Kế hoạch số {cited} ngày {cited_date} của UBND huyện Kbang về thực hiện Chương trình "
-             "MTQG giảm nghèo bền vững năm 2024;") if cite else "Căn cứ tình hình thực tế của địa phương;"
+def commune_plan(
+    *,
+    unit="Đak Rong",
+    cited="120/KH-UBND",
+    cited_date="15/01/2024",
+    poverty="3",
+    project=4,
+    period=(2024, 2024),
+    deadline="05/12/2024",
+    reports=True,
+    cite=True,
+    poverty_target=True,
+    source=None,
+) -> tuple[Plan, Text]:
+    basis = (
+        (
+            f"Thực hiện Kế hoạch số {cited} ngày {cited_date} của UBND huyện Kbang về thực hiện Chương trình "
+            "MTQG giảm nghèo bền vững năm 2024;"
+        )
+        if cite
+        else "Căn cứ tình hình thực tế của địa phương;"
+    )
     t = Text(
         f"ỦY BAN NHÂN DÂN XÃ {unit.upper()}",
         "Số: 15/KH-UBND",
@@ -153,25 +297,71 @@ def commune_plan(*, unit="Đak Rong", cited="120/KH-UBND", cited_date="15/01/202
         f"- Phấn đấu giảm tỷ lệ hộ nghèo năm 2024 ở mức {poverty}%.",
         f"- Thực hiện Dự án {project}: hỗ trợ người lao động học nghề, tìm việc làm.",
         f"- Công chức Lao động - TB&XH tổng hợp báo cáo kết quả thực hiện gửi UBND huyện trước ngày {deadline}."
-        if reports else "- Các ban ngành đoàn thể tổ chức thực hiện kế hoạch.",
+        if reports
+        else "- Các ban ngành đoàn thể tổ chức thực hiện kế hoạch.",
     )
     d, m, y = (int(x) for x in deadline.split("/"))
     plan = Plan(
-        source=source or f"xa_{unit.lower().replace(' ', '_')}_15.txt", doc_type="ke_hoach", number="15", symbol="KH-UBND",
-        issuer=Issuer(name=f"UBND xã {unit}", level="xa", unit=unit, unit_type="xã", parent="huyện Kbang",
-                      province="Gia Lai", span=t.span(f"XÃ {unit.upper()}")),
+        source=source or f"xa_{unit.lower().replace(' ', '_')}_15.txt",
+        doc_type="ke_hoach",
+        number="15",
+        symbol="KH-UBND",
+        issuer=Issuer(
+            name=f"UBND xã {unit}",
+            level="xa",
+            unit=unit,
+            unit_type="xã",
+            parent="huyện Kbang",
+            province="Gia Lai",
+            span=t.span(f"XÃ {unit.upper()}"),
+        ),
         issue_date=PartialDate(year=2024, month=1, day=25),
         period=Period(start_year=period[0], end_year=period[1], span=t.span(f"năm {period[0]}")),
-        legal_bases=[LegalRef(type="ke_hoach", number=cited, date="-".join(reversed(cited_date.split("/"))),
-                              issuer="UBND huyện Kbang", in_preamble=True,
-                              span=t.span(f"Kế hoạch số {cited} ngày {cited_date}"))] if cite else [],
-        targets=[Target(indicator="tỷ lệ hộ nghèo giảm", value=float(poverty.replace(",", ".")), unit="%", year=2024,
-                        direction="reduce_by", span=t.span(f"{poverty}%"))] if poverty_target else [],
+        legal_bases=[
+            LegalRef(
+                type="ke_hoach",
+                number=cited,
+                date="-".join(reversed(cited_date.split("/"))),
+                issuer="UBND huyện Kbang",
+                in_preamble=True,
+                span=t.span(f"Kế hoạch số {cited} ngày {cited_date}"),
+            )
+        ]
+        if cite
+        else [],
+        targets=[
+            Target(
+                indicator="tỷ lệ hộ nghèo giảm",
+                value=float(poverty.replace(",", ".")),
+                unit="%",
+                year=2024,
+                direction="reduce_by",
+                span=t.span(f"{poverty}%"),
+            )
+        ]
+        if poverty_target
+        else [],
         projects=[Project(programme="giam_ngheo_2021_2025", project=project, span=t.span(f"Dự án {project}"))],
-        assignments=[Assignment(body="Công chức Lao động - TB&XH", role="bao_cao", tasks="tổng hợp báo cáo kết quả thực hiện",
-                                span=t.span("Công chức Lao động - TB&XH"))] if reports else [],
-        deadlines=[Deadline(date=PartialDate(year=y, month=m, day=d), what="tổng hợp báo cáo kết quả thực hiện",
-                            who="Công chức Lao động - TB&XH", span=t.span(f"trước ngày {deadline}"))] if reports else [],
+        assignments=[
+            Assignment(
+                body="Công chức Lao động - TB&XH",
+                role="bao_cao",
+                tasks="tổng hợp báo cáo kết quả thực hiện",
+                span=t.span("Công chức Lao động - TB&XH"),
+            )
+        ]
+        if reports
+        else [],
+        deadlines=[
+            Deadline(
+                date=PartialDate(year=y, month=m, day=d),
+                what="tổng hợp báo cáo kết quả thực hiện",
+                who="Công chức Lao động - TB&XH",
+                span=t.span(f"trước ngày {deadline}"),
+            )
+        ]
+        if reports
+        else [],
         evidence={"number": t.span("15/KH-UBND"), "title": t.span("KẾ HOẠCH Thực hiện công tác giảm nghèo")},
     )
     return plan, t
@@ -216,10 +406,11 @@ def chain(**commune):
 
 # --- the clean chain ---------------------------------------------------------------------------------------
 
+
 def test_clean_chain_has_no_finding(tmp_path):
     report = run(tmp_path, *chain())
     assert codes(report) == []
-    pairs = sorted((l.lower.unit, l.higher.unit, l.resolution) for l in report.links)
+    pairs = sorted((link.lower.unit, link.higher.unit, link.resolution) for link in report.links)
     assert pairs == [
         ("Kbang", "Gia Lai", "exact_number_date"),
         ("Sơn Lang", "Kbang", "exact_number_date"),
@@ -228,6 +419,7 @@ def test_clean_chain_has_no_finding(tmp_path):
 
 
 # --- cited number and date -----------------------------------------------------------------------------
+
 
 def test_wrong_cited_date_is_found_with_both_sides(tmp_path):
     report = pair(tmp_path, district_plan(cited_date="18/12/2023"))
@@ -252,8 +444,13 @@ def test_wrong_cited_number_is_found(tmp_path):
 
 
 def test_plan_citing_nothing_is_linked_by_hierarchy_and_noted(tmp_path):
-    report = run(tmp_path, province_plan(), district_plan(), commune_plan(cite=False),
-                 commune_plan(unit="Sơn Lang", poverty="2,5"))
+    report = run(
+        tmp_path,
+        province_plan(),
+        district_plan(),
+        commune_plan(cite=False),
+        commune_plan(unit="Sơn Lang", poverty="2,5"),
+    )
     assert codes(report) == [("higher_plan_not_cited", "Đak Rong")]
     cf = report.findings[0]
     assert cf.higher.unit == "Kbang" and cf.finding.severity == "info"
@@ -262,6 +459,7 @@ def test_plan_citing_nothing_is_linked_by_hierarchy_and_noted(tmp_path):
 
 
 # --- period ----------------------------------------------------------------------------------------------
+
 
 def test_period_outside_higher_plan(tmp_path):
     report = pair(tmp_path, district_plan(period=(2024, 2025)))
@@ -272,6 +470,7 @@ def test_period_outside_higher_plan(tmp_path):
 
 
 # --- targets ----------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize(("poverty", "found"), [("2,68", []), ("3", []), ("1,5", [("target_less_demanding", "Kbang")])])
 def test_assigned_reduction_taken_up_at_least_as_demanding(tmp_path, poverty, found):
@@ -324,6 +523,7 @@ def test_reduce_to_target_lower_is_more_demanding(tmp_path):
 
 # --- projects --------------------------------------------------------------------------------------------
 
+
 def test_project_given_to_communes_must_be_present(tmp_path):
     report = run(tmp_path, *chain(project=2))
     assert codes(report) == [("project_not_taken_up", "Đak Rong")]
@@ -353,9 +553,15 @@ def test_catalogue_shipped_with_the_package_knows_qd90():
 
 # --- deadlines and reporting -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("deadline", "found"), [
-    ("05/12/2024", []), ("10/12/2024", []), ("20/12/2024", [("deadline_later_than_higher", "Đak Rong")]),
-])
+
+@pytest.mark.parametrize(
+    ("deadline", "found"),
+    [
+        ("05/12/2024", []),
+        ("10/12/2024", []),
+        ("20/12/2024", [("deadline_later_than_higher", "Đak Rong")]),
+    ],
+)
 def test_deadline_no_later_than_higher(tmp_path, deadline, found):
     report = run(tmp_path, *chain(deadline=deadline))
     assert codes(report) == found
@@ -368,8 +574,10 @@ def test_reporting_duty_and_deadline_not_taken_up(tmp_path):
     report = run(tmp_path, *chain(reports=False))
     assert codes(report) == [("deadline_not_taken_up", "Đak Rong"), ("reporting_not_taken_up", "Đak Rong")]
     related = {cf.finding.code: cf.finding.related[0].text for cf in report.findings}
-    assert related == {"deadline_not_taken_up": "trước ngày 10/12/2024",
-                       "reporting_not_taken_up": "UBND các xã, thị trấn báo cáo"}
+    assert related == {
+        "deadline_not_taken_up": "trước ngày 10/12/2024",
+        "reporting_not_taken_up": "UBND các xã, thị trấn báo cáo",
+    }
 
 
 def test_district_without_reporting_duty_for_province(tmp_path):
@@ -378,6 +586,7 @@ def test_district_without_reporting_duty_for_province(tmp_path):
 
 
 # --- missing submissions -----------------------------------------------------------------------------------
+
 
 def test_missing_submission_from_gazetteer(tmp_path):
     report = run(tmp_path, province_plan(), district_plan(), commune_plan())
@@ -388,6 +597,30 @@ def test_missing_submission_from_gazetteer(tmp_path):
     # The evidence is the row of the district's table that assigns Sơn Lang its target.
     assert cf.finding.evidence[0].text == "2,5"
     assert cf.as_dict()["lower"] is None and cf.as_dict()["higher"]["file"] == "huyen_kbang_120.txt"
+
+
+def test_missing_submission_with_the_shipped_gazetteer(tmp_path):
+    from kehoach.pipeline.checks.crosslevel import default_units_under
+
+    gazetteer = default_units_under()
+    under_kbang = gazetteer("Gia Lai", "Kbang")
+    assert {"Thị trấn KBang", "Xã Đăk Rong", "Xã Sơn Lang", "Xã Kon Pne"} <= set(under_kbang)
+    assert "Huyện KBang" in gazetteer("Gia Lai", None)
+    assert "Huyện KBang" not in gazetteer("Gia Lai", None, year=2026)  # two-level system: no districts
+    report = run(
+        tmp_path,
+        province_plan(),
+        district_plan(),
+        commune_plan(),
+        commune_plan(unit="Sơn Lang", poverty="2,5"),
+        units_under=gazetteer,
+    )
+    missing = sorted(cf.finding.data["unit"] for cf in report.findings if cf.plan.unit == "Kbang")
+    # "Đak Rong" in the plans is "Đăk Rong" in the gazetteer: the same commune, so not missing.
+    assert missing == sorted(set(under_kbang) - {"Xã Đăk Rong", "Xã Sơn Lang"})
+    assert {cf.finding.code for cf in report.findings} == {"missing_submission"}
+    # The province's other districts have no plan either.
+    assert len([cf for cf in report.findings if cf.plan.unit == "Gia Lai"]) == len(gazetteer("Gia Lai", None)) - 1
 
 
 def test_missing_submission_skipped_without_gazetteer(tmp_path):
@@ -402,9 +635,14 @@ def test_commune_plan_for_another_year_does_not_count(tmp_path):
 
 # --- scope, storage, CLI ----------------------------------------------------------------------------------
 
+
 def test_unit_selection_checks_the_unit_and_the_plans_implementing_it(tmp_path):
-    plans = [province_plan(), district_plan(cited_date="18/12/2023"), commune_plan(poverty="1"),
-             commune_plan(unit="Sơn Lang", poverty="2,5")]
+    plans = [
+        province_plan(),
+        district_plan(cited_date="18/12/2023"),
+        commune_plan(poverty="1"),
+        commune_plan(unit="Sơn Lang", poverty="2,5"),
+    ]
     everything = run(tmp_path, *plans, db="all.db")
     assert codes(everything) == [("cited_date_mismatch", "Kbang"), ("target_less_demanding", "Đak Rong")]
     commune_only = run(tmp_path, *plans, db="xa.db", selected_unit="xã Đak Rong")
@@ -427,19 +665,63 @@ def test_findings_are_stored_and_replaced_on_rerun(tmp_path):
         rows = s.execute(select(FindingRow).where(FindingRow.origin == "crosslevel")).scalars().all()
         assert len(rows) == len(second.findings) == len(first.findings) == 1
         row = rows[0]
-        assert (row.code, row.run_id, row.related_source) == ("target_less_demanding", second.run_id,
-                                                               "tinh_gia_lai_3456.txt")
+        assert (row.code, row.run_id, row.related_source) == (
+            "target_less_demanding",
+            second.run_id,
+            "tinh_gia_lai_3456.txt",
+        )
         assert row.evidence[0]["text"] == "1,5%" and row.related[0]["text"] == "2,68"
         assert s.scalar(select(func.count()).select_from(FindingRow)) == 1
     store.dispose()
 
 
 def test_scope_words():
-    commune = PlanInfo(1, "k", "f", "ke_hoach", "15", "KH-UBND", "15/kh/ubnd", "UBND xã Đak Rong", "xa", "Đak Rong",
-                       "xã", "đak rong", "huyện Kbang", "kbang", "Gia Lai", "gia lai", "2024-01-25", 2024, 2024, 2024)
-    ward = PlanInfo(2, "k2", "f", "ke_hoach", None, None, None, "UBND phường Quảng Minh", "xa", "Quảng Minh",
-                    "phường", "quảng minh", "thị xã Việt Yên", "việt yên", None, None, None, 2024, 2024, 2024)
+    commune = PlanInfo(
+        1,
+        "k",
+        "f",
+        "ke_hoach",
+        "15",
+        "KH-UBND",
+        "15/kh/ubnd",
+        "UBND xã Đak Rong",
+        "xa",
+        "Đak Rong",
+        "xã",
+        "đak rong",
+        "huyện Kbang",
+        "kbang",
+        "Gia Lai",
+        "gia lai",
+        "2024-01-25",
+        2024,
+        2024,
+        2024,
+    )
+    ward = PlanInfo(
+        2,
+        "k2",
+        "f",
+        "ke_hoach",
+        None,
+        None,
+        None,
+        "UBND phường Quảng Minh",
+        "xa",
+        "Quảng Minh",
+        "phường",
+        "quảng minh",
+        "thị xã Việt Yên",
+        "việt yên",
+        None,
+        None,
+        None,
+        2024,
+        2024,
+        2024,
+    )
     assert given_to("UBND các xã, thị trấn", commune) and given_to("Xã Đak Rong", commune)
+    assert given_to("Xã Đăk Rong", commune)  # spelled as the gazetteer spells it
     assert given_to("các xã, phường, thị trấn", ward) and given_to("cấp xã", ward)
     assert not given_to("UBND các huyện, thị xã, thành phố", commune)
     assert not given_to("Xã Sơn Lang", commune) and not given_to("Huyện Đak Rong", commune)

@@ -236,3 +236,48 @@ def test_short_number_resolves_to_the_full_citation(tmp_path: Path) -> None:
     assert basis.number == "90/QĐ-TTg" and [m.text for m in basis.mentions][1] == "Quyết định số 90"
     (ref,) = plan.references
     assert ref.number == "5/KH-UBND" and [m.text for m in ref.mentions][1] == "Kế hoạch nêu trên"
+
+
+PLAN_WITH_BASIS_SECTION = """UBND HUYỆN NAM TRÀ MY | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+UBND XÃ TRÀ TẬP | Độc lập - Tự do - Hạnh phúc
+Số: 21 /KH-UBND | Trà Tập, ngày 05 tháng 3 năm 2024
+
+KẾ HOẠCH
+Thực hiện Nghị quyết số 88/2019/QH14 của Quốc hội trên địa bàn xã năm 2024
+
+I. CĂN CỨ XÂY DỰNG KẾ HOẠCH
+- Nghị quyết số 88/2019/QH14 ngày 18/11/2019 của Quốc hội phê duyệt Đề án tổng thể phát triển kinh tế - xã hội \
+vùng đồng bào dân tộc thiểu số và miền núi giai đoạn 2021 - 2030;
+- Quyết định số 1719/QĐ-TTg ngày 14 tháng 10 năm 2021 của Thủ tướng Chính phủ;
+- Văn bản số 512/UBND-DT ngày 20-02-2024 của UBND huyện Nam Trà My về việc triển khai.
+
+II. MỤC TIÊU
+1. Giảm tỷ lệ hộ nghèo 4% theo Quyết định số 1719 nêu trên.
+2. Thực hiện theo Nghị quyết số 10/2023/NQ-HĐND ngày 12/7/2023 của HĐND tỉnh Quảng Nam về chính sách hỗ trợ; \
+Nghị quyết nêu trên được triển khai đến các thôn.
+
+III. TỔ CHỨC THỰC HIỆN
+Các thôn triển khai Kế hoạch này; báo cáo theo Mẫu số 02/BC-UBND.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Hồ Văn Lên
+"""
+
+
+def test_legal_bases_in_a_numbered_basis_section(tmp_path: Path) -> None:
+    """No preamble: the bases sit in "I. CĂN CỨ XÂY DỰNG KẾ HOẠCH"; the title cites what the plan implements."""
+    path = tmp_path / "tra_tap.txt"
+    path.write_text(PLAN_WITH_BASIS_SECTION, encoding="utf-8")
+    plan = kehoach.extract(path, with_findings=False)
+    assert plan.title == "Thực hiện Nghị quyết số 88/2019/QH14 của Quốc hội trên địa bàn xã năm 2024"
+    assert [(r.number, r.date) for r in plan.legal_bases] == [
+        ("88/2019/QH14", "2019-11-18"), ("1719/QĐ-TTg", "2021-10-14"), ("512/UBND-DT", "2024-02-20")]
+    assert len(plan.legal_bases[0].mentions) == 2  # the title and the basis section
+    assert plan.legal_bases[1].mentions[1].text == "Quyết định số 1719"
+    (ref,) = plan.references  # "Mẫu số 02/BC-UBND" is a form, not a document
+    assert (ref.number, ref.issuer) == ("10/2023/NQ-HĐND", "HĐND tỉnh Quảng Nam")
+    assert ref.mentions[1].text == "Nghị quyết nêu trên"
+    assert (plan.issuer.name, plan.issuer.parent, plan.issuer.province) == ("UBND xã Trà Tập", "huyện Nam Trà My",
+                                                                            "Quảng Nam")

@@ -209,6 +209,15 @@ def test_hand_drawn_grid(tmp_path, borders, in_form) -> None:
     assert doc.text.endswith("Dòng sau bảng: hết biểu.\n")
 
 
+def test_one_row_table_is_a_table(tmp_path) -> None:
+    """A ruled table of one row (e.g. the last row of a table carried over to a new page) stays a table;
+    a framed box of one column does not (test_framed_prose_is_not_a_table)."""
+    path = render_drawn_grid(tmp_path / "one_row.pdf", [["17", "Huyện Đức Cơ", "19.628", "2.001"]])
+    doc = parse(path)
+    assert [t.rows() for t in doc.tables] == [[["17", "Huyện Đức Cơ", "19.628", "2.001"]]]
+    assert doc.text.count("Huyện Đức Cơ") == 1
+
+
 def test_table_failure_keeps_the_text(seed_pdfs, monkeypatch) -> None:
     """If the grid of a page cannot be built, the page's text stays (as lines) and a warning says so."""
     from kehoach.parsers import pdf as pdf_parser

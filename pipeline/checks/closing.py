@@ -31,8 +31,9 @@ def signer_authority(ctx: CheckContext):
     if kt:
         head = " ".join(kt.group("head").split())
         if not deputy or not position.endswith(head):
-            yield ([ctx.span(region.start + kt.start(), region.start + kt.end()),
-                    ctx.span(region.start + pos.start("pos"), region.start + pos.end("pos"))],
+            # one span from the authority line to the position: what a reader quotes ("KT. CHỦ TỊCH CHỦ TỊCH")
+            lo, hi = sorted((kt.start(), pos.end("pos")))
+            yield ([ctx.span(region.start + lo, region.start + max(hi, kt.end()))],
                    {"position": position, "authority": f"KT. {head}"})
     elif deputy and not regex.search(r"\b(?:TL|TUQ|Q)\s*\.", text):
         yield ([ctx.span(region.start + pos.start("pos"), region.start + pos.end("pos"))],

@@ -22,6 +22,7 @@ Every finding carries evidence in the lower plan (``evidence``) and in the highe
 
 from __future__ import annotations
 
+import inspect
 import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -38,6 +39,7 @@ from kehoach.pipeline.store.graph import (
     PlanIndex,
     PlanInfo,
     fold,
+    loose_key,
     parse_unit,
     plan_infos,
     split_body,
@@ -50,7 +52,9 @@ from kehoach.schemas.plan import Deadline, Finding, LegalRef, PartialDate, Plan,
 
 log = logging.getLogger(__name__)
 
-UnitsUnder = Callable[[str | None, str | None], list[str]]
+# units_under(province, district) -> names of the units directly under it (with their type: "Xã Đăk Rong");
+# a callable that also takes ``year=`` is given the first year of the higher plan's period.
+UnitsUnder = Callable[..., list[str]]
 Catalogue = Callable[[str | None], "set[tuple[int, int | None]] | None"]
 
 INDICATOR_SIMILARITY = 70  # rapidfuzz token-set ratio for two target indicators to be the same measure
@@ -65,6 +69,10 @@ _PARTS = regex.compile(r"\s*(?:[,;]|\bvà\b)\s*")
 
 
 # --- who a text applies to --------------------------------------------------------------------------------
+
+
+_loose = loose_key
+
 
 def _type_fits(types: frozenset[str] | set[str], plan: PlanInfo) -> bool:
     own = fold(plan.unit_type).rstrip(".")
@@ -95,7 +103,8 @@ def given_to(text: str | None, plan: PlanInfo) -> bool:
     types, names = _audience(text or "")
     if types is not None:
         return _type_fits(types, plan)
-    return any(name == plan.unit_key and (level is None or level == plan.level) for name, level in names)
+    own = _loose(plan.unit_key)
+    return any(_loose(name) == own and (level is None or level == plan.level) for name, level in names)
 
 
 class _Given:
@@ -110,11 +119,14 @@ class _Given:
             if types is not None:
                 self.generic.append((i, types, item))
             for name, level in names:
-                self.named[name].append((i, level, item))
+                self.named[_loose(name)].append((i, level, item))
 
     def to(self, plan: PlanInfo) -> list:
-        found = {i: item for i, level, item in self.named.get(plan.unit_key or "", ())
-                 if level is None or level == plan.level}
+        found = {
+            i: item
+            for i, level, item in self.named.get(_loose(plan.unit_key), ())
+            if level is None or level == plan.level
+        }
         found.update({i: item for i, types, item in self.generic if _type_fits(types, plan)})
         return [found[i] for i in sorted(found)]
 
@@ -138,18 +150,26 @@ def own_scope(scope: str | None, plan: PlanInfo) -> bool:
     whole = _WHOLE.match(s)
     if whole:
         return _type_fits(types_in(whole.group("rest")), plan)
-    unit = parse_unit(s)
-    return unit.name == plan.unit_key
+    return _loose(parse_unit(s).name) == _loose(plan.unit_key)
 
 
 # --- results ------------------------------------------------------------------------------------------
 
+
 def _plan_dict(p: PlanInfo | None) -> dict | None:
     if p is None:
         return None
-    return {"id": p.id, "file": p.source, "number": p.number, "symbol": p.symbol, "issuer": p.issuer_name,
-            "level": p.level, "unit": p.unit, "issue_date": p.issue_date,
-            "period": [p.period_start, p.period_end]}
+    return {
+        "id": p.id,
+        "file": p.source,
+        "number": p.number,
+        "symbol": p.symbol,
+        "issuer": p.issuer_name,
+        "level": p.level,
+        "unit": p.unit,
+        "issue_date": p.issue_date,
+        "period": [p.period_start, p.period_end],
+    }
 
 
 @dataclass
@@ -165,11 +185,17 @@ class CrossFinding:
     def as_dict(self) -> dict:
         f = self.finding
         return {
-            "code": f.code, "severity": f.severity, "message": f.message, "message_en": f.message_en,
-            "plan": _plan_dict(self.plan), "lower": _plan_dict(self.lower), "higher": _plan_dict(self.higher),
+            "code": f.code,
+            "severity": f.severity,
+            "message": f.message,
+            "message_en": f.message_en,
+            "plan": _plan_dict(self.plan),
+            "lower": _plan_dict(self.lower),
+            "higher": _plan_dict(self.higher),
             "evidence": [s.model_dump(mode="json") for s in f.evidence],
             "related": [s.model_dump(mode="json") for s in f.related],
-            "related_source": f.related_source, "data": f.data,
+            "related_source": f.related_source,
+            "data": f.data,
         }
 
 
@@ -201,6 +227,7 @@ class CrossReport:
 
 # --- links --------------------------------------------------------------------------------------------
 
+
 def _period(p: PlanInfo) -> tuple[int, int] | None:
     if p.period_start is None and p.period_end is None:
         return None
@@ -213,6 +240,11 @@ def _is_plan(p: PlanInfo) -> bool:
     return p.doc_type in (None, "ke_hoach")
 
 
+def _same_province(a: PlanInfo, b: PlanInfo) -> bool:
+    """False only when both plans name their province and the names differ (two districts of one name)."""
+    return not a.province_key or not b.province_key or loose_key(a.province_key) == loose_key(b.province_key)
+
+
 def _hierarchy_higher(lower: PlanInfo, index: PlanIndex) -> PlanInfo | None:
     """The plan of the district (or province) above, for a period that covers (else overlaps) this one."""
     period = _period(lower)
@@ -223,9 +255,9 @@ def _hierarchy_higher(lower: PlanInfo, index: PlanIndex) -> PlanInfo | None:
         if not unit:
             continue
         cands = [
-            c for c in index.by_unit.get(unit, ())
-            if c.level == level and _is_plan(c) and _period(c)
-            and (level != "huyen" or not lower.province_key or not c.province_key or c.province_key == lower.province_key)
+            c
+            for c in index.by_unit.get(loose_key(unit), ())
+            if c.level == level and _is_plan(c) and _period(c) and _same_province(lower, c)
         ]
         covering = [c for c in cands if _period(c)[0] <= period[0] and period[1] <= _period(c)[1]]
         overlapping = [c for c in cands if _period(c)[0] <= period[1] and period[0] <= _period(c)[1]]
@@ -239,8 +271,13 @@ def _hierarchy_higher(lower: PlanInfo, index: PlanIndex) -> PlanInfo | None:
 def find_links(session: Session, index: PlanIndex) -> list[Link]:
     """Every (lower, higher) pair among the current plans."""
     rows = session.execute(
-        select(LegalRefRow.plan_id, LegalRefRow.ord, LegalRefRow.resolved_plan_id, LegalRefRow.resolution,
-               LegalRefRow.confidence)
+        select(
+            LegalRefRow.plan_id,
+            LegalRefRow.ord,
+            LegalRefRow.resolved_plan_id,
+            LegalRefRow.resolution,
+            LegalRefRow.confidence,
+        )
         .join(PlanRow, PlanRow.id == LegalRefRow.plan_id)
         .where(PlanRow.is_current.is_(True), LegalRefRow.resolved_plan_id.is_not(None))
         .order_by(LegalRefRow.plan_id, LegalRefRow.ord)
@@ -264,6 +301,7 @@ def find_links(session: Session, index: PlanIndex) -> list[Link]:
 
 
 # --- spans --------------------------------------------------------------------------------------------
+
 
 def _anchor(plan: Plan, refs: Iterable[LegalRef] = ()) -> list[Span]:
     """Where a plan says what it implements (its citation of the higher plan), else its number or title:
@@ -290,6 +328,7 @@ def _spans(*candidates: Span | None) -> list[Span]:
 
 # --- the checks of one link ----------------------------------------------------------------------------
 
+
 @dataclass
 class _Link:
     """A link with both plans loaded."""
@@ -307,18 +346,29 @@ class _Link:
         all_refs = self.lower.all_refs()
         return [all_refs[i] for i in self.info.ref_ords if i < len(all_refs)]
 
-    def finding(self, code: str, severity: str, message: str, message_en: str, evidence: list[Span],
-                related: list[Span], **data) -> Finding | None:
+    def finding(
+        self, code: str, severity: str, message: str, message_en: str, evidence: list[Span], related: list[Span], **data
+    ) -> Finding | None:
         evidence = evidence or _anchor(self.lower, self.refs)
         related = related or _anchor(self.higher)
         if not evidence:
             log.warning("%s: no span in %s to show as evidence", code, self.info.lower.source)
             return None
         return Finding(
-            code=code, severity=severity, message=message, message_en=message_en, evidence=evidence,
-            related=related, related_source=self.info.higher.source,
-            data={"lower_plan_id": self.info.lower.id, "higher_plan_id": self.info.higher.id,
-                  "link": self.info.resolution, "link_confidence": self.info.confidence, **data},
+            code=code,
+            severity=severity,
+            message=message,
+            message_en=message_en,
+            evidence=evidence,
+            related=related,
+            related_source=self.info.higher.source,
+            data={
+                "lower_plan_id": self.info.lower.id,
+                "higher_plan_id": self.info.higher.id,
+                "link": self.info.resolution,
+                "link_confidence": self.info.confidence,
+                **data,
+            },
         )
 
 
@@ -331,32 +381,47 @@ def check_citation(link: _Link) -> list[Finding | None]:
     h, hp = link.info.higher, link.higher
     out: list[Finding | None] = []
     if not link.info.ref_ords:
-        return [link.finding(
-            "higher_plan_not_cited", "info",
-            f"Kế hoạch không viện dẫn {_higher_label(h)} của cấp trên (liên kết theo địa giới hành chính).",
-            f"The plan does not cite the higher-level plan {h.number}/{h.symbol} of {h.unit}.",
-            _anchor(link.lower), _spans(hp.evidence.get("number"), hp.evidence.get("title")),
-        )]
+        return [
+            link.finding(
+                "higher_plan_not_cited",
+                "info",
+                f"Kế hoạch không viện dẫn {_higher_label(h)} của cấp trên (liên kết theo địa giới hành chính).",
+                f"The plan does not cite the higher-level plan {h.number}/{h.symbol} of {h.unit}.",
+                _anchor(link.lower),
+                _spans(hp.evidence.get("number"), hp.evidence.get("title")),
+            )
+        ]
     for ref in link.refs:
         cited = list(dict.fromkeys(_spans(ref.span, *ref.mentions)))
         if ref.number and h.symbol_key and symbol_key(ref.number) != h.symbol_key:
-            out.append(link.finding(
-                "cited_number_mismatch", "error",
-                f"Viện dẫn số {ref.number} nhưng kế hoạch cấp trên có số {h.number}/{h.symbol}.",
-                f"Cites number {ref.number}; the higher plan is {h.number}/{h.symbol}.",
-                cited, _spans(hp.evidence.get("number"), hp.evidence.get("symbol")),
-                cited_number=ref.number, higher_number=f"{h.number}/{h.symbol}",
-            ))
+            out.append(
+                link.finding(
+                    "cited_number_mismatch",
+                    "error",
+                    f"Viện dẫn số {ref.number} nhưng kế hoạch cấp trên có số {h.number}/{h.symbol}.",
+                    f"Cites number {ref.number}; the higher plan is {h.number}/{h.symbol}.",
+                    cited,
+                    _spans(hp.evidence.get("number"), hp.evidence.get("symbol")),
+                    cited_number=ref.number,
+                    higher_number=f"{h.number}/{h.symbol}",
+                )
+            )
         if h.issue_date:
             wrong = [d for d in dict.fromkeys([ref.date, *ref.dates_seen]) if d and d != h.issue_date]
             for date in wrong:
-                out.append(link.finding(
-                    "cited_date_mismatch", "error",
-                    f"Viện dẫn {ref.number or 'kế hoạch cấp trên'} ngày {date} nhưng kế hoạch cấp trên ban hành "
-                    f"ngày {h.issue_date}.",
-                    f"Cites {ref.number or 'the higher plan'} as dated {date}; it was issued on {h.issue_date}.",
-                    cited, _spans(hp.evidence.get("issue_date")), cited_date=date, higher_date=h.issue_date,
-                ))
+                out.append(
+                    link.finding(
+                        "cited_date_mismatch",
+                        "error",
+                        f"Viện dẫn {ref.number or 'kế hoạch cấp trên'} ngày {date} nhưng kế hoạch cấp trên ban hành "
+                        f"ngày {h.issue_date}.",
+                        f"Cites {ref.number or 'the higher plan'} as dated {date}; it was issued on {h.issue_date}.",
+                        cited,
+                        _spans(hp.evidence.get("issue_date")),
+                        cited_date=date,
+                        higher_date=h.issue_date,
+                    )
+                )
     return out
 
 
@@ -364,13 +429,18 @@ def check_period(link: _Link) -> list[Finding | None]:
     low, high = _period(link.info.lower), _period(link.info.higher)
     if low is None or high is None or (high[0] <= low[0] and low[1] <= high[1]):
         return []
-    return [link.finding(
-        "period_outside_higher", "warning",
-        f"Thời kỳ kế hoạch {low[0]}-{low[1]} nằm ngoài thời kỳ của kế hoạch cấp trên {high[0]}-{high[1]}.",
-        f"The plan's period {low[0]}-{low[1]} is outside the higher plan's {high[0]}-{high[1]}.",
-        _spans(link.lower.period.span), _spans(link.higher.period.span),
-        period=list(low), higher_period=list(high),
-    )]
+    return [
+        link.finding(
+            "period_outside_higher",
+            "warning",
+            f"Thời kỳ kế hoạch {low[0]}-{low[1]} nằm ngoài thời kỳ của kế hoạch cấp trên {high[0]}-{high[1]}.",
+            f"The plan's period {low[0]}-{low[1]} is outside the higher plan's {high[0]}-{high[1]}.",
+            _spans(link.lower.period.span),
+            _spans(link.higher.period.span),
+            period=list(low),
+            higher_period=list(high),
+        )
+    ]
 
 
 def _directions_fit(a: str | None, b: str | None) -> bool:
@@ -411,23 +481,39 @@ def check_targets(link: _Link) -> list[Finding | None]:
     for t in assigned:
         scored = [(score, o) for o in own if (score := _same_measure(t, o)) >= INDICATOR_SIMILARITY]
         if not scored:
-            out.append(link.finding(
-                "target_not_taken_up", "warning",
-                f"Chỉ tiêu cấp trên giao \"{t.indicator}\" ({_fmt(t)}) không có trong kế hoạch.",
-                f"Target assigned by the higher plan, \"{t.indicator}\" ({_fmt(t)}), is not in the plan.",
-                [], _spans(t.span), indicator=t.indicator, assigned=t.value, unit=t.unit,
-            ))
+            out.append(
+                link.finding(
+                    "target_not_taken_up",
+                    "warning",
+                    f'Chỉ tiêu cấp trên giao "{t.indicator}" ({_fmt(t)}) không có trong kế hoạch.',
+                    f'Target assigned by the higher plan, "{t.indicator}" ({_fmt(t)}), is not in the plan.',
+                    [],
+                    _spans(t.span),
+                    indicator=t.indicator,
+                    assigned=t.value,
+                    unit=t.unit,
+                )
+            )
             continue
         _, match = max(scored, key=lambda so: (so[0], fuzz.ratio(fold(t.indicator), fold(so[1].indicator))))
         if not _at_least_as_demanding(t, match):
-            out.append(link.finding(
-                "target_less_demanding", "error",
-                f"Chỉ tiêu \"{match.indicator}\" đặt {_fmt(match)}, thấp hơn mức cấp trên giao {_fmt(t)}.",
-                f"Target \"{match.indicator}\" is set at {_fmt(match)}, less than the {_fmt(t)} assigned.",
-                _spans(match.span), _spans(t.span),
-                indicator=t.indicator, assigned=t.value, assigned_max=t.value_max, actual=match.value,
-                actual_max=match.value_max, unit=t.unit, direction=t.direction or match.direction,
-            ))
+            out.append(
+                link.finding(
+                    "target_less_demanding",
+                    "error",
+                    f'Chỉ tiêu "{match.indicator}" đặt {_fmt(match)}, thấp hơn mức cấp trên giao {_fmt(t)}.',
+                    f'Target "{match.indicator}" is set at {_fmt(match)}, less than the {_fmt(t)} assigned.',
+                    _spans(match.span),
+                    _spans(t.span),
+                    indicator=t.indicator,
+                    assigned=t.value,
+                    assigned_max=t.value_max,
+                    actual=match.value,
+                    actual_max=match.value_max,
+                    unit=t.unit,
+                    direction=t.direction or match.direction,
+                )
+            )
     return out
 
 
@@ -447,12 +533,18 @@ def check_projects(link: _Link) -> list[Finding | None]:
     for p in link.prepared.projects.to(link.info.lower):
         if not _covers(have, p.project, p.subproject):
             label = _project_label(p.project, p.subproject)
-            out.append(link.finding(
-                "project_not_taken_up", "warning",
-                f"{label} cấp trên giao cho cấp này không có trong kế hoạch.",
-                f"{label}, given to this level by the higher plan, is not in the plan.",
-                [], _spans(p.span), project=p.project, subproject=p.subproject,
-            ))
+            out.append(
+                link.finding(
+                    "project_not_taken_up",
+                    "warning",
+                    f"{label} cấp trên giao cho cấp này không có trong kế hoạch.",
+                    f"{label}, given to this level by the higher plan, is not in the plan.",
+                    [],
+                    _spans(p.span),
+                    project=p.project,
+                    subproject=p.subproject,
+                )
+            )
     return out
 
 
@@ -470,12 +562,19 @@ def check_catalogue(link: _Link, catalogue: Catalogue) -> list[Finding | None]:
             continue
         label = _project_label(p.project, p.subproject)
         named = f" ({programme})" if programme else ""
-        out.append(link.finding(
-            "project_outside_programme", "error",
-            f"{label} không có trong danh mục Chương trình{named}.",
-            f"{label} is not in the programme catalogue{named}.",
-            _spans(p.span), [], project=p.project, subproject=p.subproject, programme=programme,
-        ))
+        out.append(
+            link.finding(
+                "project_outside_programme",
+                "error",
+                f"{label} không có trong danh mục Chương trình{named}.",
+                f"{label} is not in the programme catalogue{named}.",
+                _spans(p.span),
+                [],
+                project=p.project,
+                subproject=p.subproject,
+                programme=programme,
+            )
+        )
     return out
 
 
@@ -511,22 +610,34 @@ def check_deadlines(link: _Link) -> list[Finding | None]:
         match = _best_deadline(d, link.lower.deadlines)
         what = d.what or "nhiệm vụ"
         if match is None:
-            out.append(link.finding(
-                "deadline_not_taken_up", "warning",
-                f"Thời hạn cấp trên giao \"{what}\" (trước {_date_str(d.date)}) không có trong kế hoạch.",
-                f"The deadline set by the higher plan for \"{what}\" ({_date_str(d.date)}) is not in the plan.",
-                [], _spans(d.span), what=d.what, higher_date=d.date.model_dump(),
-            ))
+            out.append(
+                link.finding(
+                    "deadline_not_taken_up",
+                    "warning",
+                    f'Thời hạn cấp trên giao "{what}" (trước {_date_str(d.date)}) không có trong kế hoạch.',
+                    f'The deadline set by the higher plan for "{what}" ({_date_str(d.date)}) is not in the plan.',
+                    [],
+                    _spans(d.span),
+                    what=d.what,
+                    higher_date=d.date.model_dump(),
+                )
+            )
         elif _compare_dates(match.date, d.date) > 0:
-            out.append(link.finding(
-                "deadline_later_than_higher", "error",
-                f"Thời hạn \"{match.what or what}\" là {_date_str(match.date)}, muộn hơn thời hạn cấp trên "
-                f"{_date_str(d.date)}.",
-                f"Deadline for \"{match.what or what}\" is {_date_str(match.date)}, later than the higher plan's "
-                f"{_date_str(d.date)}.",
-                _spans(match.span), _spans(d.span), what=d.what, date=match.date.model_dump(),
-                higher_date=d.date.model_dump(),
-            ))
+            out.append(
+                link.finding(
+                    "deadline_later_than_higher",
+                    "error",
+                    f'Thời hạn "{match.what or what}" là {_date_str(match.date)}, muộn hơn thời hạn cấp trên '
+                    f"{_date_str(d.date)}.",
+                    f'Deadline for "{match.what or what}" is {_date_str(match.date)}, later than the higher plan\'s '
+                    f"{_date_str(d.date)}.",
+                    _spans(match.span),
+                    _spans(d.span),
+                    what=d.what,
+                    date=match.date.model_dump(),
+                    higher_date=d.date.model_dump(),
+                )
+            )
     return out
 
 
@@ -536,26 +647,38 @@ def check_reporting(link: _Link) -> list[Finding | None]:
     if not duties:
         return []
     reports = any(a.role == "bao_cao" for a in link.lower.assignments) or any(
-        d.recurring or (d.what and any(fuzz.token_set_ratio(fold(d.what), fold(a.tasks)) >= TASK_SIMILARITY
-                                       for a in duties if a.tasks))
+        d.recurring
+        or (
+            d.what
+            and any(fuzz.token_set_ratio(fold(d.what), fold(a.tasks)) >= TASK_SIMILARITY for a in duties if a.tasks)
+        )
         for d in link.lower.deadlines
     )
     if reports:
         return []
     duty = duties[0]
-    return [link.finding(
-        "reporting_not_taken_up", "warning",
-        f"Kế hoạch không có nhiệm vụ báo cáo mà cấp trên giao: \"{duty.tasks or duty.body}\".",
-        f"The plan has no reporting duty; the higher plan requires one: \"{duty.tasks or duty.body}\".",
-        [], _spans(duty.span), duty=duty.tasks,
-    )]
+    return [
+        link.finding(
+            "reporting_not_taken_up",
+            "warning",
+            f'Kế hoạch không có nhiệm vụ báo cáo mà cấp trên giao: "{duty.tasks or duty.body}".',
+            f'The plan has no reporting duty; the higher plan requires one: "{duty.tasks or duty.body}".',
+            [],
+            _spans(duty.span),
+            duty=duty.tasks,
+        )
+    ]
 
 
 def check_link(link: _Link, catalogue: Catalogue | None = None) -> list[Finding]:
     """Every check of one (lower, higher) pair."""
     found: list[Finding | None] = [
-        *check_citation(link), *check_period(link), *check_targets(link), *check_projects(link),
-        *check_deadlines(link), *check_reporting(link),
+        *check_citation(link),
+        *check_period(link),
+        *check_targets(link),
+        *check_projects(link),
+        *check_deadlines(link),
+        *check_reporting(link),
     ]
     if catalogue is not None:
         found += check_catalogue(link, catalogue)
@@ -565,114 +688,154 @@ def check_link(link: _Link, catalogue: Catalogue | None = None) -> list[Finding]
 # --- missing submissions ------------------------------------------------------------------------------
 
 _CHILD_LEVEL = {"tinh": "huyen", "huyen": "xa"}
+# The two-level system (units_2025, in force from 1 July 2025: provinces and communes, no districts) is the
+# gazetteer for plans whose period starts in this year or later.
+TWO_LEVEL_FROM_YEAR = 2026
+
+
+def _accepts_year(fn: Callable) -> bool:
+    try:
+        return "year" in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+def _children(units_under: UnitsUnder, h: PlanInfo, year: int) -> list[str]:
+    province, district = (h.unit, None) if h.level == "tinh" else (h.province, h.unit)
+    if _accepts_year(units_under):
+        return units_under(province, district, year=year)
+    return units_under(province, district)
 
 
 def missing_submissions(
-    highers: Iterable[PlanInfo], index: PlanIndex, plans: dict[int, Plan], links: list[Link], units_under: UnitsUnder,
+    highers: Iterable[PlanInfo],
+    index: PlanIndex,
+    plans: dict[int, Plan],
+    links: list[Link],
+    units_under: UnitsUnder,
 ) -> list[CrossFinding]:
-    """Units under a district or province with no plan for the higher plan's period."""
-    implementing: dict[int, set[str]] = defaultdict(set)
+    """Units under a district or province (from the gazetteer) with no plan for the higher plan's period.
+
+    A unit counts as present when a plan of it implements the higher plan, or is issued under it (its
+    district or province) for an overlapping period; names compare with and without diacritics, since
+    plans and the gazetteer spell some names differently ("Đak Rong", "Đăk Rong")."""
+    present_for: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
     for link in links:
-        if link.lower.unit_key:
-            implementing[link.higher.id].add(link.lower.unit_key)
+        present_for[link.higher.id].append((link.lower.unit_key, link.lower.level))
     out: list[CrossFinding] = []
     done: set[tuple] = set()
     for h in highers:
-        child = _CHILD_LEVEL.get(h.level or "")
         period = _period(h)
-        if child is None or period is None or not _is_plan(h) or not h.unit_key:
+        if h.level not in _CHILD_LEVEL or period is None or not _is_plan(h) or not h.unit_key:
             continue
-        units = units_under(h.unit, None) if h.level == "tinh" else units_under(h.province, h.unit)
+        units = _children(units_under, h, period[0])
         if not units:
             continue
-        present = set(implementing[h.id])
+        present = list(present_for[h.id])
+        own = _loose(h.unit_key)
         for p in index.plans.values():
-            parent = p.province_key if child == "huyen" else p.parent_key
+            under = _loose(p.parent_key) == own or (h.level == "tinh" and _loose(p.province_key) == own)
             pp = _period(p) or ((p.issue_year, p.issue_year) if p.issue_year else None)
-            if p.level == child and parent == h.unit_key and pp and pp[0] <= period[1] and period[0] <= pp[1]:
-                present.add(p.unit_key)
+            if under and p.rank < h.rank and pp and pp[0] <= period[1] and period[0] <= pp[1]:
+                present.append((p.unit_key, p.level))
+        loose_present = {(_loose(k), level) for k, level in present}
         plan = plans[h.id]
         for name in units:
-            key = parse_unit(name).name
-            if not key or key in present or (h.unit_key, period, key) in done:
+            unit = parse_unit(name)
+            key, level = unit.name, unit.level
+            if not key or (h.unit_key, period, key) in done:
+                continue
+            if any(_loose(key) == k and (level is None or lv is None or lv == level) for k, lv in loose_present):
                 continue
             done.add((h.unit_key, period, key))
-            rows = [t.span for t in plan.targets if t.span and parse_unit(t.scope).name == key]
+            rows = [t.span for t in plan.targets if t.span and _loose(parse_unit(t.scope).name) == _loose(key)]
             generic = [a.span for a in plan.assignments if a.span and _GENERIC.match(split_body(a.body))]
             evidence = rows[:1] or generic[:1] or _anchor(plan)
             if not evidence:
                 continue
             years = f"{period[0]}" if period[0] == period[1] else f"{period[0]}-{period[1]}"
-            out.append(CrossFinding(
-                Finding(
-                    code="missing_submission", severity="warning",
-                    message=f"Không có kế hoạch của {name} cho thời kỳ {years} trong cơ sở dữ liệu.",
-                    message_en=f"No plan from {name} for {years} in the database.",
-                    evidence=evidence, related=[], related_source=None,
-                    data={"unit": name, "higher_plan_id": h.id, "period": list(period), "level": child},
-                ),
-                plan=h, lower=None, higher=h,
-            ))
+            out.append(
+                CrossFinding(
+                    Finding(
+                        code="missing_submission",
+                        severity="warning",
+                        message=f"Không có kế hoạch của {name} cho thời kỳ {years} trong cơ sở dữ liệu.",
+                        message_en=f"No plan from {name} for {years} in the database.",
+                        evidence=evidence,
+                        related=[],
+                        related_source=None,
+                        data={"unit": name, "higher_plan_id": h.id, "period": list(period), "level": level},
+                    ),
+                    plan=h,
+                    lower=None,
+                    higher=h,
+                )
+            )
     return out
 
 
 # --- providers ----------------------------------------------------------------------------------------
 
+
+def _gazetteer_units_under(province: str | None, district: str | None, year: int | None = None) -> list[str]:
+    """Units directly under a province or district in the shipped gazetteer, as "Xã Đăk Rong": the units
+    before the 2025 reform, or the two-level units for plans from TWO_LEVEL_FROM_YEAR on. [] when the name
+    does not resolve to exactly one unit."""
+    from kehoach.pipeline.reference import admin_units
+
+    units = admin_units()
+    era = "2025" if year and year >= TWO_LEVEL_FROM_YEAR else "legacy"
+    if district:
+        found = [
+            u for u in units.find(None, district, within=province or None, era=era, loose=True) if u.level == "huyen"
+        ]
+    elif province:
+        found = [u for u in units.find(None, province, era=era, loose=True) if u.level == "tinh"]
+    else:
+        return []
+    if len(found) != 1:
+        return []
+    return [u.full_name for u in units.units_under(found[0])]
+
+
 def default_units_under() -> UnitsUnder | None:
-    """The gazetteer's ``units_under(province, district)`` when kehoach.pipeline.reference provides it."""
+    """The gazetteer shipped in kehoach.reference (through kehoach.pipeline.reference)."""
     try:
-        from kehoach.pipeline import reference
+        from kehoach.pipeline.reference import admin_units  # noqa: F401
     except ImportError:
         return None
-    return getattr(reference, "units_under", None)
+    return _gazetteer_units_under
 
 
-def _catalogue_from_data() -> dict[str, set[tuple[int, int | None]]]:
-    """(project, sub-project) pairs of each programme in kehoach.reference/programmes/*.yaml."""
-    from importlib.resources import files
+def _programme_projects(key: str | None) -> set[tuple[int, int | None]] | None:
+    """(project, sub-project) pairs of a programme catalogue; None for an unknown key or a programme that is
+    not split into numbered projects."""
+    from kehoach.pipeline.reference import programmes
 
-    import yaml
-
-    out: dict[str, set[tuple[int, int | None]]] = {}
-    folder = files("kehoach.reference") / "programmes"
-    if not folder.is_dir():
-        return out
-    for entry in folder.iterdir():
-        if not entry.name.endswith(".yaml"):
-            continue
-        data = yaml.safe_load(entry.read_text(encoding="utf-8")) or {}
-        if not data.get("key") or not data.get("projects"):
-            continue  # a programme without numbered projects (nông thôn mới) cannot be checked this way
-        pairs: set[tuple[int, int | None]] = set()
-        for project in data["projects"]:
-            pairs.add((int(project["number"]), None))
-            pairs |= {(int(project["number"]), int(sub["number"])) for sub in project.get("subprojects") or []}
-        out[data["key"]] = pairs
-    return out
+    prog = programmes().get(key) if key else None
+    if prog is None or not prog.projects:
+        return None
+    pairs: set[tuple[int, int | None]] = {(p.number, None) for p in prog.projects}
+    return pairs | {(p.number, sp.number) for p in prog.projects for sp in p.subprojects}
 
 
 def default_catalogue() -> Catalogue | None:
-    """Projects of a programme by its key: kehoach.pipeline.reference.programme_projects when it exists,
-    else read from the programme files shipped in kehoach.reference."""
+    """Projects of a national programme by its key, from the catalogues shipped in kehoach.reference."""
     try:
-        from kehoach.pipeline import reference
-
-        provided = getattr(reference, "programme_projects", None)
-        if provided is not None:
-            return provided
+        from kehoach.pipeline.reference import programmes  # noqa: F401
     except ImportError:
-        pass
-    data = _catalogue_from_data()
-    return (lambda programme: data.get(programme) if programme else None) if data else None
+        return None
+    return _programme_projects
 
 
 # --- the run ------------------------------------------------------------------------------------------
+
 
 def _load_plans(session: Session, ids: set[int]) -> dict[int, Plan]:
     out: dict[int, Plan] = {}
     ordered = sorted(ids)
     for i in range(0, len(ordered), 500):
-        for pid, data in session.execute(select(PlanRow.id, PlanRow.json).where(PlanRow.id.in_(ordered[i:i + 500]))):
+        for pid, data in session.execute(select(PlanRow.id, PlanRow.json).where(PlanRow.id.in_(ordered[i : i + 500]))):
             out[pid] = Plan.model_validate(data)
     return out
 
@@ -683,28 +846,33 @@ def _fill_text(session: Session, findings: list[CrossFinding]) -> None:
     texts: dict[int, str | None] = {}
     ordered = sorted(ids)
     for i in range(0, len(ordered), 500):
-        texts.update(session.execute(
-            select(PlanRow.id, DocumentRow.text).join(DocumentRow, DocumentRow.id == PlanRow.document_id)
-            .where(PlanRow.id.in_(ordered[i:i + 500]))
-        ).all())
+        texts.update(
+            session.execute(
+                select(PlanRow.id, DocumentRow.text)
+                .join(DocumentRow, DocumentRow.id == PlanRow.document_id)
+                .where(PlanRow.id.in_(ordered[i : i + 500]))
+            ).all()
+        )
 
     def fill(spans: list[Span], text: str | None) -> list[Span]:
         if not text:
             return spans
-        return [s if s.text is not None else s.model_copy(update={"text": text[s.start:s.end]}) for s in spans]
+        return [s if s.text is not None else s.model_copy(update={"text": text[s.start : s.end]}) for s in spans]
 
     for cf in findings:
         f = cf.finding
         related_text = texts.get(cf.higher.id) if cf.higher and cf.lower else None
-        cf.finding = f.model_copy(update={
-            "evidence": fill(f.evidence, texts.get(cf.plan.id)), "related": fill(f.related, related_text),
-        })
+        cf.finding = f.model_copy(
+            update={
+                "evidence": fill(f.evidence, texts.get(cf.plan.id)),
+                "related": fill(f.related, related_text),
+            }
+        )
 
 
 def _span_cols(spans: list[Span]) -> dict:
     s = spans[0] if spans else None
-    return {"span_start": s and s.start, "span_end": s and s.end, "span_line": s and s.line,
-            "span_page": s and s.page}
+    return {"span_start": s and s.start, "span_end": s and s.end, "span_line": s and s.line, "span_page": s and s.page}
 
 
 def _store(session: Session, report: CrossReport, lower_ids: set[int], higher_ids: set[int], args: dict) -> None:
@@ -716,17 +884,31 @@ def _store(session: Session, report: CrossReport, lower_ids: set[int], higher_id
         ordered = sorted(ids)
         for i in range(0, len(ordered), 500):
             cond = FindingRow.code == "missing_submission" if missing else FindingRow.code != "missing_submission"
-            session.execute(delete(FindingRow).where(
-                FindingRow.origin == "crosslevel", FindingRow.plan_id.in_(ordered[i:i + 500]), cond,
-            ))
-    rows = [{
-        "plan_id": cf.plan.id, "origin": "crosslevel", "run_id": run.id,
-        "related_plan_id": cf.higher.id if cf.higher and cf.lower else None, "code": cf.finding.code,
-        "severity": cf.finding.severity, "message": cf.finding.message, "message_en": cf.finding.message_en,
-        "evidence": [s.model_dump(mode="json") for s in cf.finding.evidence],
-        "related": [s.model_dump(mode="json") for s in cf.finding.related],
-        "related_source": cf.finding.related_source, "data": cf.finding.data, **_span_cols(cf.finding.evidence),
-    } for cf in report.findings]
+            session.execute(
+                delete(FindingRow).where(
+                    FindingRow.origin == "crosslevel",
+                    FindingRow.plan_id.in_(ordered[i : i + 500]),
+                    cond,
+                )
+            )
+    rows = [
+        {
+            "plan_id": cf.plan.id,
+            "origin": "crosslevel",
+            "run_id": run.id,
+            "related_plan_id": cf.higher.id if cf.higher and cf.lower else None,
+            "code": cf.finding.code,
+            "severity": cf.finding.severity,
+            "message": cf.finding.message,
+            "message_en": cf.finding.message_en,
+            "evidence": [s.model_dump(mode="json") for s in cf.finding.evidence],
+            "related": [s.model_dump(mode="json") for s in cf.finding.related],
+            "related_source": cf.finding.related_source,
+            "data": cf.finding.data,
+            **_span_cols(cf.finding.evidence),
+        }
+        for cf in report.findings
+    ]
     if rows:
         session.execute(insert(FindingRow), rows)
     run.finished = datetime.now(timezone.utc).replace(tzinfo=None)
@@ -740,8 +922,13 @@ _CHUNK = 500  # lower plans loaded at a time
 
 
 def crosscheck(
-    session: Session, selected: list[PlanInfo] | None = None, *, units_under=_DEFAULT, catalogue=_DEFAULT,
-    store: bool = True, args: dict | None = None,
+    session: Session,
+    selected: list[PlanInfo] | None = None,
+    *,
+    units_under=_DEFAULT,
+    catalogue=_DEFAULT,
+    store: bool = True,
+    args: dict | None = None,
 ) -> CrossReport:
     """Check the selected plans (default: every current plan) against the plans they implement, and the
     plans that implement them against them; with ``store`` the findings replace earlier cross-level
@@ -752,7 +939,7 @@ def crosscheck(
     index = PlanIndex.build(infos)
     all_links = find_links(session, index)
     chosen = None if selected is None else {p.id for p in selected}
-    links = [l for l in all_links if chosen is None or l.lower.id in chosen or l.higher.id in chosen]
+    links = [link for link in all_links if chosen is None or link.lower.id in chosen or link.higher.id in chosen]
     highers = [p for p in (infos if chosen is None else selected) if p.level in _CHILD_LEVEL]
 
     report = CrossReport(findings=[], links=links)
@@ -763,12 +950,12 @@ def crosscheck(
             prepared[pid] = _Higher(plan)
 
     # Higher plans stay loaded (there are few); lower plans are loaded a chunk at a time.
-    prepare({l.higher.id for l in links})
+    prepare({link.higher.id for link in links})
     catalogued: set[int] = set()
-    ordered = sorted(links, key=lambda l: (l.lower.id, l.higher.id))
+    ordered = sorted(links, key=lambda link: (link.lower.id, link.higher.id))
     for i in range(0, len(ordered), _CHUNK):
-        chunk = ordered[i:i + _CHUNK]
-        lowers = _load_plans(session, {l.lower.id for l in chunk})
+        chunk = ordered[i : i + _CHUNK]
+        lowers = _load_plans(session, {link.lower.id for link in chunk})
         for link in chunk:
             loaded = _Link(link, lowers[link.lower.id], prepared[link.higher.id])
             # The catalogue is the programme's, not the higher plan's: check each lower plan once.
@@ -786,6 +973,6 @@ def crosscheck(
         report.notes.append("programme catalogue not available: projects outside the programme not checked")
     _fill_text(session, report.findings)
     if store:
-        lower_ids = {l.lower.id for l in links} | (chosen or set())
+        lower_ids = {link.lower.id for link in links} | (chosen or set())
         _store(session, report, lower_ids, {h.id for h in highers}, args or {})
     return report

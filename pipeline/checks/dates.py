@@ -34,6 +34,7 @@ _PREPARE = regex.compile(r"(?<!\p{L})(?:xây\s+dựng|ban\s+hành|lập|phê\s+d
 _SUBMIT = regex.compile(r"(?<!\p{L})(?:gửi|nộp|trình)(?!\p{L})", regex.I)
 _OTHER_ACTOR = regex.compile(r"(?<!\p{L})(?:chỉ\s+đạo|hướng\s+dẫn|đôn\s+đốc|yêu\s+cầu|giao)\s+(?:cho\s+)?(?:UBND|Ủy\s+ban|các|phòng|cấp)",
                              regex.I)
+_STOPWORDS = {"trong", "về", "trước", "gửi", "cho", "và", "để", "theo", "tại", "chậm", "hoàn", "năm"}
 _CAPTION = regex.compile(
     r"kèm\s+theo\s+(?P<kind>kế\s+hoạch|quyết\s+định)\s+số\s*:?\s*(?P<symbol>[^\s,;()]*?/[^\s,;()]+)\s*(?:,\s*)?", regex.I)
 
@@ -182,8 +183,10 @@ def _actor(ctx: CheckContext, pos: int) -> str | None:
     return None
 
 
-def _object(text: str, clause_start: int, deadline_start: int) -> tuple[str, int, str, int] | None:
-    """(noun, year, verb class, verb position) of the document a deadline is about."""
+def _object(text: str, clause_start: int, deadline_start: int, subkinds: list[str]) -> tuple[str, int, str] | None:
+    """((noun, kind of it, owner), year, verb class) of the document a deadline is about: "xây dựng Kế hoạch …
+    năm 2024 của địa phương" → (("kế hoạch", "", "địa phương"), 2024, "prepare"); "kế hoạch vốn năm 2025" is
+    another document than "kế hoạch năm 2025"."""
     clause = text[clause_start:deadline_start]
     m = None
     for m in _OBJECT.finditer(clause):
@@ -193,8 +196,15 @@ def _object(text: str, clause_start: int, deadline_start: int) -> tuple[str, int
     verbs = [(v.start(), "submit") for v in _SUBMIT.finditer(clause)] + [(v.start(), "prepare") for v in _PREPARE.finditer(clause)]
     if not verbs:
         return None
-    pos, kind = max(verbs)
-    return " ".join(m.group("noun").casefold().split()), int(m.group("year")), kind, pos
+    _, verb = max(verbs)
+    rest = name_key(m.group("rest"))
+    kind = next((k for k in subkinds if rest.startswith(k)), "")
+    owner = regex.match(r"\s*của\s+((?:\p{L}+\s*){1,3})", clause[m.end():])
+    owner_words = owner.group(1).casefold().split() if owner else []
+    stop = next((i for i, w in enumerate(owner_words) if w in _STOPWORDS), len(owner_words))
+    owner_key = " ".join(owner_words[:stop])
+    noun = " ".join(m.group("noun").casefold().split())
+    return f"{noun}|{kind}|{owner_key}", int(m.group("year")), verb
 
 
 @rule("deadline_conflict", "warning",
@@ -202,12 +212,13 @@ def _object(text: str, clause_start: int, deadline_start: int) -> tuple[str, int
       "Two deadlines for one duty contradict: \"{first}\" (line {line_a}) and \"{second}\" (line {line_b}).")
 def deadline_conflict(ctx: CheckContext):
     text = ctx.document.text
+    subkinds = [name_key(k) for k in ctx.config.get("subkinds", ["vốn", "đầu tư", "kiểm tra", "giám sát"])]
     duties: dict[tuple, list[tuple[TextDeadline, str]]] = {}
     for d in _deadlines(ctx):
         clause = text[d.start:d.deadline_start]
         if _OTHER_ACTOR.search(clause):
             continue  # "chỉ đạo UBND cấp xã xây dựng …": another body's duty
-        obj = _object(text, d.start, d.deadline_start)
+        obj = _object(text, d.start, d.deadline_start, subkinds)
         actor = _actor(ctx, d.start)
         if obj is None or actor is None:
             continue

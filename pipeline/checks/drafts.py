@@ -21,6 +21,13 @@ def blank_number(ctx: CheckContext):
     m = NUMBER_LINE.match(text) or NUMBER_LINE.search(text)
     if m and not _NUMBER_VALUE.match(m.group("value").strip()):
         yield [ctx.span(region.start, region.end)], {"quote": text}
+    # the appendix caption that cites the plan itself ("Kèm theo Kế hoạch số: /KH-UBND") is a separate blank
+    from kehoach.pipeline.checks.dates import own_captions
+
+    for cap, number, _ in own_captions(ctx):
+        if number is None:
+            quote = " ".join(cap.group(0).split()).rstrip(",")
+            yield [ctx.span(cap.start(), cap.start() + len(cap.group(0).rstrip(", ")))], {"quote": quote}
 
 
 @rule("draft_blank_date", "warning", "Ngày, tháng ban hành để trống: \"{quote}\".",

@@ -146,6 +146,8 @@ def heading_kind(heading: str) -> str | None:
     return best[1] if best else None
 
 
+_LIST_KINDS = (MarkerKind.dash, MarkerKind.plus, MarkerKind.bullet)
+_LABEL = regex.compile(r"[*\s]*(?:[\p{L}\d,/&()-]+\s*){1,8}\**\s*:")
 _LINE_START_ITEM = regex.compile(r"[-+•*]|\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[IVX]{1,4}\.")
 
 
@@ -198,7 +200,10 @@ def layout(doc: Doc) -> Layout:
 
     def visit(sec: Section, parent: SectionInfo | None) -> None:
         hs, he = _logical_heading(text, sec)
-        info = SectionInfo(sec, hs, he, heading_kind(text[hs:he][:160]), parent)
+        kind = heading_kind(text[hs:he][:160])
+        if kind is not None and sec.kind in _LIST_KINDS and not _LABEL.match(text, hs, he):
+            kind = None  # a list item says what it is about only as a label ("- Đặc điểm tình hình chung:")
+        info = SectionInfo(sec, hs, he, kind, parent)
         info._heading = clean(text[hs:he])
         infos.append(info)
         by_id[id(sec)] = info

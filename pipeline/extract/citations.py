@@ -45,14 +45,15 @@ def _jsonl(name: str) -> tuple[dict, ...]:
 
 
 @lru_cache(maxsize=None)
-def _reference_yaml(*parts: str) -> dict:
+def reference_yaml(*parts: str) -> dict:
+    """A YAML file of corpus/reference (package kehoach.reference), read once."""
     path = resources.files("kehoach.reference").joinpath(*parts)
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
 def grammar() -> dict:
     """Vocabulary of the grammar (subject openers, law-name stops, short forms …)."""
-    return _reference_yaml("patterns", "citation_grammar.yaml")
+    return reference_yaml("patterns", "citation_grammar.yaml")
 
 
 @dataclass(frozen=True)
@@ -68,7 +69,7 @@ class UnitType:
 @lru_cache(maxsize=1)
 def unit_types() -> tuple[UnitType, ...]:
     """Unit type words from admin_units/unit_types.yaml, longest first (qualified phrases before bare words)."""
-    data = _reference_yaml("admin_units", "unit_types.yaml")
+    data = reference_yaml("admin_units", "unit_types.yaml")
     out: list[UnitType] = []
     seen: set[str] = set()
     for row in data["types"]:
@@ -269,6 +270,10 @@ class Reader:
         self._citations: list[Citation] | None = None
         links = "|".join(map(regex.escape, self.g["issuer_links"]))
         self._link = regex.compile(rf"\s*,?\s*(?:{links})\s+", regex.I)
+
+    def issuer_starts(self, start: int, end: int) -> list[int]:
+        """Offsets in [start, end) where an issuing body's name starts."""
+        return sorted(p for p in self._issuers_at if start <= p < end)
 
     @classmethod
     def of(cls, doc: Doc) -> Reader:

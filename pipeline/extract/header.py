@@ -21,8 +21,8 @@ from spacy.tokens import Doc
 
 from kehoach.pipeline import reference
 from kehoach.pipeline.dates import find_dates
-from kehoach.pipeline.extract.citations import Reader, _reference_yaml, unit_types
-from kehoach.pipeline.nlp import Field, add_span, evidence
+from kehoach.pipeline.extract.citations import Reader, reference_yaml, symbol_key, unit_types
+from kehoach.pipeline.nlp import Field, add_span, evidence, records
 from kehoach.schemas.document import Document
 from kehoach.schemas.plan import DocType, Issuer, PartialDate, Period
 from kehoach.schemas.structure import Structure
@@ -39,7 +39,7 @@ _NAME = r"(?:\p{Lu}[\p{L}']*|\d{1,2})(?:[ \t]+\p{Lu}[\p{L}']*){0,4}"
 
 
 def _words() -> dict:
-    return _reference_yaml("patterns", "header.yaml")
+    return reference_yaml("patterns", "header.yaml")
 
 
 def _clean(text: str) -> str:
@@ -84,7 +84,7 @@ def _type_of(word: str):
 def unit_mentions(text: str, start: int = 0, end: int | None = None) -> list[UnitMention]:
     """Every "<unit type> <Name>" in text[start:end]."""
     out = []
-    starters = [w.casefold() for w in _reference_yaml("patterns", "citation_grammar.yaml")["title_starters"]]
+    starters = [w.casefold() for w in reference_yaml("patterns", "citation_grammar.yaml")["title_starters"]]
     for m in _mention_re().finditer(text, start, len(text) if end is None else end):
         ut = _type_of(m.group("type"))
         name = m.group("name")
@@ -120,10 +120,8 @@ def _number(doc: Doc, document: Document, structure: Structure) -> None:
     m = _NUMBER.search(document.text, region.start, region.end)
     if not m:
         return
-    # The number and the symbol share one token ("3456/KH-UBND"); the number's spaCy span is the whole line
-    # so that the two spans (and so their records) stay apart. The evidence is exact either way.
     if m.group("num"):
-        _add(doc, document, "number", m.group("num"), m.start("num"), m.end("num"), (region.start, region.end))
+        _add(doc, document, "number", m.group("num"), m.start("num"), m.end("num"))
     else:
         _add(doc, document, "number", None, region.start, region.end)
     _add(doc, document, "symbol", m.group("sym"), m.start("sym"), m.end("sym"))
@@ -192,14 +190,10 @@ def _period(doc: Doc, document: Document, structure: Structure, title: tuple[int
         _add(doc, document, "period", Period(start_year=a, end_year=b, span=span), s, e)
 
 
-def _add(doc: Doc, document: Document, name: str, value, start: int, end: int,
-         token_span: tuple[int, int] | None = None) -> None:
-    """A header Field with its evidence; ``token_span`` when the spaCy span must differ from the evidence.
-
-    spaCy keys a span's extension values by its boundaries, so two fields on the same tokens would share
-    one record."""
+def _add(doc: Doc, document: Document, name: str, value, start: int, end: int) -> None:
+    """A header Field with its evidence."""
     field = Field(name=name, value=value, span=evidence(document, start, end))
-    add_span(doc, "header", *(token_span or (start, end)), name, field)
+    add_span(doc, "header", start, end, name, field)
 
 
 # --- issuer -----------------------------------------------------------------------------------------------
@@ -207,6 +201,8 @@ def _add(doc: Doc, document: Document, name: str, value, start: int, end: int,
 
 @dataclass
 class _Found:
+    """An issuing body as found in the text, before the gazetteer resolves it."""
+
     head: str
     unit_type: str | None
     name: str | None
@@ -217,9 +213,10 @@ class _Found:
 
 
 def _heads_in(reader: Reader, start: int, end: int, same_line: bool = False) -> list[_Found]:
+    """Issuing bodies that can issue a plan (UBND, HĐND) in [start, end), with their unit when written."""
     out = []
     heads = _words()["issuer_heads"]
-    for pos in sorted(p for p in reader._issuers_at if start <= p < end):
+    for pos in reader.issuer_starts(start, end):
         hit = reader.issuer_at(pos, end if same_line else None, same_line)
         if hit is None:
             continue
@@ -280,17 +277,15 @@ def _from_body(doc: Doc, document: Document, structure: Structure) -> _Found | N
             after = " ".join(text[f.end:f.end + 30].split()).casefold()
             if any(after.startswith(v) for v in verbs):
                 return f
-    # the plan's own caption: "(Kèm theo Kế hoạch số …/KH-UBND … của UBND phường Quảng Minh)"
     return None
 
 
 def _own_caption_issuer(doc: Doc, document: Document, structure: Structure) -> _Found | None:
+    """The issuer named in the plan's own caption: "(Kèm theo Kế hoạch số …/KH-UBND … của UBND phường X)"."""
     symbol = next((f.value for f in _fields(doc) if f.name == "symbol"), None)
     number = next((f.value for f in _fields(doc) if f.name == "number"), None)
     if not symbol:
         return None
-    from kehoach.pipeline.extract.citations import symbol_key
-
     for c in Reader.of(doc).citations():
         if c.kind != "full" or not c.number or not c.issuers:
             continue
@@ -304,7 +299,7 @@ def _own_caption_issuer(doc: Doc, document: Document, structure: Structure) -> _
 
 
 def _fields(doc: Doc) -> list[Field]:
-    return [s._.record for s in doc.spans["header"]] if "header" in doc.spans else []
+    return records(doc, "header")
 
 
 def _resolve(found: _Found, place: str | None, text: str, plan_year: int | None) -> Issuer:

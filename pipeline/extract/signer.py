@@ -11,7 +11,7 @@ from __future__ import annotations
 import regex
 from spacy.tokens import Doc
 
-from kehoach.pipeline.extract.citations import _reference_yaml
+from kehoach.pipeline.extract.citations import reference_yaml
 from kehoach.pipeline.nlp import add_span, evidence
 from kehoach.schemas.plan import Signer
 
@@ -19,7 +19,7 @@ _NAME = regex.compile(r"^(?:\p{Lu}[\p{Ll}]*)(?:\s+\p{Lu}[\p{Ll}]*){1,5}$")
 
 
 def _words() -> dict:
-    return _reference_yaml("patterns", "signer.yaml")
+    return reference_yaml("patterns", "signer.yaml")
 
 
 def _authority_re() -> regex.Pattern:

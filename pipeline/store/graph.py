@@ -26,7 +26,7 @@ import yaml
 from sqlalchemy import Select, and_, or_, select, update
 from sqlalchemy.orm import Session
 
-from kehoach.pipeline.reference import fold_tone_placement
+from kehoach.pipeline.reference import ascii_key, fold_tone_placement
 from kehoach.pipeline.store.models import DocumentRow, LegalRefRow, PlanRow
 
 LEVEL_RANK = {"xa": 0, "huyen": 1, "tinh": 2, "trung_uong": 3}
@@ -69,6 +69,7 @@ def plan_symbol_key(number: str | None, symbol: str | None) -> str | None:
 
 # --- issuers and units as written ---------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Body:
     """An issuing body from patterns/issuers.jsonl, folded."""
@@ -109,12 +110,16 @@ def grammar() -> _Grammar:
         if line.strip():
             raw = json.loads(line)
             bodies[fold(raw["pattern"])] = _Body(
-                fold(raw["canonical"]), bool(raw.get("unit")), raw.get("level"), bool(raw.get("append_name")),
+                fold(raw["canonical"]),
+                bool(raw.get("unit")),
+                raw.get("level"),
+                bool(raw.get("append_name")),
                 bool(raw.get("prefix")),
             )
     types = _words_re(unit_types)
     return _Grammar(
-        unit_types, bodies,
+        unit_types,
+        bodies,
         body_re=regex.compile(rf"^(?P<body>{_words_re(bodies)})(?!\p{{L}})\s*"),
         type_re=regex.compile(rf"^(?P<type>{types})(?:\.|(?!\p{{L}}))\s*"),
         types_re=regex.compile(rf"(?<!\p{{L}})(?P<type>{types})(?!\p{{L}})"),
@@ -140,7 +145,7 @@ def parse_unit(text: str | None) -> UnitRef:
     body = None
     while s and (m := g.body_re.match(s)):
         found = g.bodies[m.group("body")]
-        s = s[m.end():]
+        s = s[m.end() :]
         if found.prefix:
             continue
         body = found.key
@@ -152,7 +157,7 @@ def parse_unit(text: str | None) -> UnitRef:
     m = g.type_re.match(s)
     if m:
         word = m.group("type")
-        return UnitRef(body, word, _name(s[m.end():]), g.unit_types[word])
+        return UnitRef(body, word, _name(s[m.end() :]), g.unit_types[word])
     return UnitRef(body, None, _name(s), None)
 
 
@@ -162,7 +167,7 @@ def split_body(text: str | None) -> str:
     g = grammar()
     s = fold(text)
     while s and (m := g.body_re.match(s)):
-        s = s[m.end():]
+        s = s[m.end() :]
     return s
 
 
@@ -181,12 +186,19 @@ def _name(rest: str) -> str | None:
     return rest or None
 
 
+def loose_key(name: str | None) -> str:
+    """A unit name without diacritics, for matching: plans and the gazetteer spell some names differently
+    ("Đak Rong", "Đăk Rong")."""
+    return ascii_key(name) if name else ""
+
+
 def unit_key(name: str | None) -> str | None:
     """Folded unit name without its type: 'huyện Hớn Quản' and 'Hớn Quản' → 'hớn quản'."""
     return parse_unit(name).name
 
 
 # --- resolution ---------------------------------------------------------------------------------------
+
 
 @dataclass
 class PlanInfo:
@@ -227,9 +239,25 @@ class PlanInfo:
 
 
 _PLAN_INFO_COLUMNS = (
-    PlanRow.id, PlanRow.plan_key, PlanRow.source, PlanRow.doc_type, PlanRow.number, PlanRow.symbol,
-    PlanRow.symbol_key, PlanRow.issuer_name, PlanRow.level, PlanRow.unit, PlanRow.unit_type, PlanRow.unit_key,
-    PlanRow.parent, PlanRow.parent_key, PlanRow.province, PlanRow.province_key, PlanRow.issue_date, PlanRow.issue_year, PlanRow.period_start,
+    PlanRow.id,
+    PlanRow.plan_key,
+    PlanRow.source,
+    PlanRow.doc_type,
+    PlanRow.number,
+    PlanRow.symbol,
+    PlanRow.symbol_key,
+    PlanRow.issuer_name,
+    PlanRow.level,
+    PlanRow.unit,
+    PlanRow.unit_type,
+    PlanRow.unit_key,
+    PlanRow.parent,
+    PlanRow.parent_key,
+    PlanRow.province,
+    PlanRow.province_key,
+    PlanRow.issue_date,
+    PlanRow.issue_year,
+    PlanRow.period_start,
     PlanRow.period_end,
 )
 
@@ -248,7 +276,7 @@ class PlanIndex:
 
     plans: dict[int, PlanInfo]
     by_symbol: dict[str, list[PlanInfo]] = field(default_factory=lambda: defaultdict(list))
-    by_unit: dict[str, list[PlanInfo]] = field(default_factory=lambda: defaultdict(list))
+    by_unit: dict[str, list[PlanInfo]] = field(default_factory=lambda: defaultdict(list))  # by loose_key
 
     @classmethod
     def build(cls, infos: Iterable[PlanInfo]) -> PlanIndex:
@@ -258,7 +286,7 @@ class PlanIndex:
             if info.symbol_key:
                 index.by_symbol[info.symbol_key].append(info)
             if info.unit_key:
-                index.by_unit[info.unit_key].append(info)
+                index.by_unit[loose_key(info.unit_key)].append(info)
         return index
 
 
@@ -311,7 +339,7 @@ def _issuer_fits(unit: UnitRef, cand: PlanInfo) -> bool | None:
     if unit.level and cand.level and unit.level != cand.level:
         return False
     if unit.name:
-        return unit.name == cand.unit_key
+        return loose_key(unit.name) == loose_key(cand.unit_key)
     return None
 
 
@@ -320,8 +348,13 @@ def _type_fits(ref_type: str | None, cand: PlanInfo) -> bool:
 
 
 def resolve_ref(
-    number: str | None, date: str | None, issuer: str | None, ref_type: str | None, citing: PlanInfo,
-    index: PlanIndex, dates_seen: Iterable[str] = (),
+    number: str | None,
+    date: str | None,
+    issuer: str | None,
+    ref_type: str | None,
+    citing: PlanInfo,
+    index: PlanIndex,
+    dates_seen: Iterable[str] = (),
 ) -> Resolution:
     """The plan a reference points to, how it was found, and how sure that is (0–1)."""
     key = symbol_key(number)
@@ -358,7 +391,8 @@ def resolve_ref(
 
     if unit.name and ref_type:
         cands = [
-            c for c in others(index.by_unit.get(unit.name, ()))
+            c
+            for c in others(index.by_unit.get(loose_key(unit.name), ()))
             if c.doc_type == ref_type and _issuer_fits(unit, c) is not False
         ]
         if full:
@@ -384,8 +418,15 @@ def resolve_references(session: Session) -> dict[str, int]:
     index = PlanIndex.build(infos)
     rows = session.execute(
         select(
-            LegalRefRow.id, LegalRefRow.plan_id, LegalRefRow.number, LegalRefRow.date, LegalRefRow.issuer,
-            LegalRefRow.type, LegalRefRow.dates_seen, LegalRefRow.resolved_plan_id, LegalRefRow.resolution,
+            LegalRefRow.id,
+            LegalRefRow.plan_id,
+            LegalRefRow.number,
+            LegalRefRow.date,
+            LegalRefRow.issuer,
+            LegalRefRow.type,
+            LegalRefRow.dates_seen,
+            LegalRefRow.resolved_plan_id,
+            LegalRefRow.resolution,
             LegalRefRow.confidence,
         )
         .join(PlanRow, PlanRow.id == LegalRefRow.plan_id)
@@ -398,8 +439,12 @@ def resolve_references(session: Session) -> dict[str, int]:
         counts[res.resolution] += 1
         if (res.plan_id, res.resolution, res.confidence) != (old_id, old_res, old_conf):
             changes.append(
-                {"id": ref_id, "resolved_plan_id": res.plan_id, "resolution": res.resolution,
-                 "confidence": res.confidence}
+                {
+                    "id": ref_id,
+                    "resolved_plan_id": res.plan_id,
+                    "resolution": res.resolution,
+                    "confidence": res.confidence,
+                }
             )
     if changes:
         session.execute(update(LegalRefRow), changes)
@@ -408,6 +453,7 @@ def resolve_references(session: Session) -> dict[str, int]:
 
 
 # --- queries ------------------------------------------------------------------------------------------
+
 
 @dataclass
 class Edge:
@@ -427,12 +473,27 @@ class Edge:
         def plan(p: PlanInfo | None) -> dict | None:
             if p is None:
                 return None
-            return {"id": p.id, "file": p.source, "number": p.number, "symbol": p.symbol,
-                    "issuer": p.issuer_name, "level": p.level, "unit": p.unit, "issue_date": p.issue_date}
+            return {
+                "id": p.id,
+                "file": p.source,
+                "number": p.number,
+                "symbol": p.symbol,
+                "issuer": p.issuer_name,
+                "level": p.level,
+                "unit": p.unit,
+                "issue_date": p.issue_date,
+            }
 
-        return {"citing": plan(self.citing), "type": self.type, "number": self.number, "date": self.date,
-                "issuer": self.issuer, "resolution": self.resolution, "confidence": self.confidence,
-                "cited": plan(self.cited)}
+        return {
+            "citing": plan(self.citing),
+            "type": self.type,
+            "number": self.number,
+            "date": self.date,
+            "issuer": self.issuer,
+            "resolution": self.resolution,
+            "confidence": self.confidence,
+            "cited": plan(self.cited),
+        }
 
 
 def _edges(session: Session, stmt: Select) -> list[Edge]:
@@ -440,8 +501,17 @@ def _edges(session: Session, stmt: Select) -> list[Edge]:
     ids = {r.plan_id for r in refs} | {r.resolved_plan_id for r in refs if r.resolved_plan_id}
     infos = {p.id: p for p in _infos_by_id(session, ids)}
     return [
-        Edge(r.id, infos[r.plan_id], r.type, r.number, r.date, r.issuer, r.resolution, r.confidence,
-             infos.get(r.resolved_plan_id))
+        Edge(
+            r.id,
+            infos[r.plan_id],
+            r.type,
+            r.number,
+            r.date,
+            r.issuer,
+            r.resolution,
+            r.confidence,
+            infos.get(r.resolved_plan_id),
+        )
         for r in refs
     ]
 
@@ -450,7 +520,7 @@ def _infos_by_id(session: Session, ids: set[int]) -> list[PlanInfo]:
     out: list[PlanInfo] = []
     ids_list = sorted(ids)
     for i in range(0, len(ids_list), 500):
-        chunk = ids_list[i:i + 500]
+        chunk = ids_list[i : i + 500]
         out += [PlanInfo(*row) for row in session.execute(select(*_PLAN_INFO_COLUMNS).where(PlanRow.id.in_(chunk)))]
     return out
 
@@ -474,10 +544,16 @@ def citing(session: Session, number: str) -> list[Edge]:
     key = symbol_key(number)
     if not key:
         return []
-    stmt = _ref_select().with_only_columns(*LegalRefRow.__table__.c).where(or_(
-        LegalRefRow.number_key == key,
-        LegalRefRow.resolved_plan_id.in_(select(PlanRow.id).where(PlanRow.symbol_key == key)),
-    ))
+    stmt = (
+        _ref_select()
+        .with_only_columns(*LegalRefRow.__table__.c)
+        .where(
+            or_(
+                LegalRefRow.number_key == key,
+                LegalRefRow.resolved_plan_id.in_(select(PlanRow.id).where(PlanRow.symbol_key == key)),
+            )
+        )
+    )
     return _edges(session, stmt)
 
 
@@ -530,13 +606,14 @@ def plans_of_unit(session: Session, unit: str) -> list[PlanInfo]:
 
 # --- GraphViz ------------------------------------------------------------------------------------------
 
+
 def _dot_str(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
 
 
 def to_dot(edges: Iterable[Edge]) -> str:
     """Citations as a GraphViz digraph: plans as boxes (by level), unresolved documents as dashed notes."""
-    lines = ["digraph citations {", "  rankdir=BT;", "  node [shape=box, fontname=\"Helvetica\"];"]
+    lines = ["digraph citations {", "  rankdir=BT;", '  node [shape=box, fontname="Helvetica"];']
     nodes: dict[str, str] = {}
     edge_lines: list[str] = []
 

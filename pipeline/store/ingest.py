@@ -113,65 +113,150 @@ def _plan_row(plan: Plan, doc_id: int, key: str, version: int, source: str, now:
     issuer, date, period = plan.issuer, plan.issue_date, plan.period
     unit_type = issuer.unit_type or parse_unit(issuer.name).type
     return {
-        "document_id": doc_id, "plan_key": key, "version": version, "is_current": True, "source": source,
-        "doc_type": plan.doc_type.value if plan.doc_type else None, "number": plan.number, "symbol": plan.symbol,
-        "symbol_key": plan_symbol_key(plan.number, plan.symbol), "issuer_name": issuer.name,
-        "level": issuer.level, "unit": issuer.unit, "unit_type": unit_type,
+        "document_id": doc_id,
+        "plan_key": key,
+        "version": version,
+        "is_current": True,
+        "source": source,
+        "doc_type": plan.doc_type.value if plan.doc_type else None,
+        "number": plan.number,
+        "symbol": plan.symbol,
+        "symbol_key": plan_symbol_key(plan.number, plan.symbol),
+        "issuer_name": issuer.name,
+        "level": issuer.level,
+        "unit": issuer.unit,
+        "unit_type": unit_type,
         "unit_key": unit_key(issuer.unit) or parse_unit(issuer.name).name,
-        "parent": issuer.parent, "parent_key": unit_key(issuer.parent),
-        "province": issuer.province, "province_key": unit_key(issuer.province), "unit_code": issuer.code,
-        "issue_year": date.year, "issue_month": date.month, "issue_day": date.day, "issue_date": date.iso(),
-        "period_start": period.start_year, "period_end": period.end_year, "title": plan.title,
-        "signer_name": plan.signer.name, "json": plan.model_dump(mode="json"), "created": now,
+        "parent": issuer.parent,
+        "parent_key": unit_key(issuer.parent),
+        "province": issuer.province,
+        "province_key": unit_key(issuer.province),
+        "unit_code": issuer.code,
+        "issue_year": date.year,
+        "issue_month": date.month,
+        "issue_day": date.day,
+        "issue_date": date.iso(),
+        "period_start": period.start_year,
+        "period_end": period.end_year,
+        "title": plan.title,
+        "signer_name": plan.signer.name,
+        "json": plan.model_dump(mode="json"),
+        "created": now,
     }
 
 
 def _child_rows(plan: Plan, plan_id: int) -> dict[type, list[dict]]:
-    rows: dict[type, list[dict]] = {t: [] for t in (LegalRefRow, TargetRow, ProjectRow, AssignmentRow, BudgetRow,
-                                                   DeadlineRow, FindingRow)}
+    rows: dict[type, list[dict]] = {
+        t: [] for t in (LegalRefRow, TargetRow, ProjectRow, AssignmentRow, BudgetRow, DeadlineRow, FindingRow)
+    }
     for i, ref in enumerate(plan.all_refs()):
-        rows[LegalRefRow].append({
-            "plan_id": plan_id, "ord": i, "type": ref.type, "number": ref.number, "number_key": symbol_key(ref.number),
-            "date": ref.date, "dates_seen": list(ref.dates_seen), "issuer": ref.issuer, "title": ref.title,
-            "in_preamble": ref.in_preamble or i < len(plan.legal_bases),
-            "mentions": [m.model_dump(mode="json") for m in ref.mentions],
-            "resolved_plan_id": None, "resolution": "unresolved", "confidence": 0.0, **_span_cols(ref.span),
-        })
+        rows[LegalRefRow].append(
+            {
+                "plan_id": plan_id,
+                "ord": i,
+                "type": ref.type,
+                "number": ref.number,
+                "number_key": symbol_key(ref.number),
+                "date": ref.date,
+                "dates_seen": list(ref.dates_seen),
+                "issuer": ref.issuer,
+                "title": ref.title,
+                "in_preamble": ref.in_preamble or i < len(plan.legal_bases),
+                "mentions": [m.model_dump(mode="json") for m in ref.mentions],
+                "resolved_plan_id": None,
+                "resolution": "unresolved",
+                "confidence": 0.0,
+                **_span_cols(ref.span),
+            }
+        )
     for kind, targets in (("target", plan.targets), ("baseline", plan.baselines)):
         for i, t in enumerate(targets):
-            rows[TargetRow].append({
-                "plan_id": plan_id, "ord": i, "kind": kind, "indicator": t.indicator, "value": t.value,
-                "value_max": t.value_max, "unit": t.unit, "year": t.year, "scope": t.scope,
-                "scope_key": fold(t.scope) or None, "direction": t.direction, "table_index": t.table,
-                **_span_cols(t.span),
-            })
+            rows[TargetRow].append(
+                {
+                    "plan_id": plan_id,
+                    "ord": i,
+                    "kind": kind,
+                    "indicator": t.indicator,
+                    "value": t.value,
+                    "value_max": t.value_max,
+                    "unit": t.unit,
+                    "year": t.year,
+                    "scope": t.scope,
+                    "scope_key": fold(t.scope) or None,
+                    "direction": t.direction,
+                    "table_index": t.table,
+                    **_span_cols(t.span),
+                }
+            )
     for i, p in enumerate(plan.projects):
-        rows[ProjectRow].append({
-            "plan_id": plan_id, "ord": i, "programme": p.programme, "project": p.project, "subproject": p.subproject,
-            "name": p.name, "budget_vnd": p.budget_vnd, "lead": p.lead, **_span_cols(p.span),
-        })
+        rows[ProjectRow].append(
+            {
+                "plan_id": plan_id,
+                "ord": i,
+                "programme": p.programme,
+                "project": p.project,
+                "subproject": p.subproject,
+                "name": p.name,
+                "budget_vnd": p.budget_vnd,
+                "lead": p.lead,
+                **_span_cols(p.span),
+            }
+        )
     for i, a in enumerate(plan.assignments):
-        rows[AssignmentRow].append({
-            "plan_id": plan_id, "ord": i, "body": a.body, "role": a.role, "tasks": a.tasks, **_span_cols(a.span),
-        })
+        rows[AssignmentRow].append(
+            {
+                "plan_id": plan_id,
+                "ord": i,
+                "body": a.body,
+                "role": a.role,
+                "tasks": a.tasks,
+                **_span_cols(a.span),
+            }
+        )
     for i, b in enumerate(plan.budgets):
-        rows[BudgetRow].append({
-            "plan_id": plan_id, "ord": i, "amount_vnd": b.amount_vnd, "in_words": b.in_words,
-            "in_words_vnd": b.in_words_vnd, "purpose": b.purpose, **_span_cols(b.span),
-        })
+        rows[BudgetRow].append(
+            {
+                "plan_id": plan_id,
+                "ord": i,
+                "amount_vnd": b.amount_vnd,
+                "in_words": b.in_words,
+                "in_words_vnd": b.in_words_vnd,
+                "purpose": b.purpose,
+                **_span_cols(b.span),
+            }
+        )
     for i, d in enumerate(plan.deadlines):
-        rows[DeadlineRow].append({
-            "plan_id": plan_id, "ord": i, "year": d.date.year, "month": d.date.month, "day": d.date.day,
-            "recurring": d.recurring, "what": d.what, "who": d.who, **_span_cols(d.span),
-        })
+        rows[DeadlineRow].append(
+            {
+                "plan_id": plan_id,
+                "ord": i,
+                "year": d.date.year,
+                "month": d.date.month,
+                "day": d.date.day,
+                "recurring": d.recurring,
+                "what": d.what,
+                "who": d.who,
+                **_span_cols(d.span),
+            }
+        )
     for f in plan.findings:
-        rows[FindingRow].append({
-            "plan_id": plan_id, "origin": "internal", "run_id": None, "related_plan_id": None, "code": f.code,
-            "severity": f.severity, "message": f.message, "message_en": f.message_en,
-            "evidence": [s.model_dump(mode="json") for s in f.evidence],
-            "related": [s.model_dump(mode="json") for s in f.related], "related_source": f.related_source,
-            "data": f.data, **_span_cols(f.evidence[0] if f.evidence else None),
-        })
+        rows[FindingRow].append(
+            {
+                "plan_id": plan_id,
+                "origin": "internal",
+                "run_id": None,
+                "related_plan_id": None,
+                "code": f.code,
+                "severity": f.severity,
+                "message": f.message,
+                "message_en": f.message_en,
+                "evidence": [s.model_dump(mode="json") for s in f.evidence],
+                "related": [s.model_dump(mode="json") for s in f.related],
+                "related_source": f.related_source,
+                "data": f.data,
+                **_span_cols(f.evidence[0] if f.evidence else None),
+            }
+        )
     return rows
 
 
@@ -210,7 +295,7 @@ def _chunks(items: Iterable[_Item], size: int) -> Iterator[list[_Item]]:
 def _in_chunks(session: Session, stmt_for, values: list) -> list:
     out: list = []
     for i in range(0, len(values), 500):
-        part = values[i:i + 500]
+        part = values[i : i + 500]
         if part:
             out += session.execute(stmt_for(part)).all()
     return out
@@ -219,8 +304,10 @@ def _in_chunks(session: Session, stmt_for, values: list) -> list:
 def _write_batch(session: Session, batch: list[_Item], results: list[IngestResult]) -> None:
     now = _now()
     stored = {
-        sha: doc_id for sha, doc_id in _in_chunks(
-            session, lambda part: select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.sha256.in_(part)),
+        sha: doc_id
+        for sha, doc_id in _in_chunks(
+            session,
+            lambda part: select(DocumentRow.sha256, DocumentRow.id).where(DocumentRow.sha256.in_(part)),
             [it.sha for it in batch],
         )
     }
@@ -235,19 +322,24 @@ def _write_batch(session: Session, batch: list[_Item], results: list[IngestResul
 
     # Predecessors: the current plan read from the same path, else the current plan under the same key.
     by_path = {
-        path: (pid, key, version) for pid, key, version, path in _in_chunks(
+        path: (pid, key, version)
+        for pid, key, version, path in _in_chunks(
             session,
-            lambda part: select(PlanRow.id, PlanRow.plan_key, PlanRow.version, DocumentRow.path)
-            .join(DocumentRow, DocumentRow.id == PlanRow.document_id)
-            .where(PlanRow.is_current.is_(True), DocumentRow.path.in_(part)),
+            lambda part: (
+                select(PlanRow.id, PlanRow.plan_key, PlanRow.version, DocumentRow.path)
+                .join(DocumentRow, DocumentRow.id == PlanRow.document_id)
+                .where(PlanRow.is_current.is_(True), DocumentRow.path.in_(part))
+            ),
             sorted({it.meta.path for it in todo if it.plan is not None}),
         )
     }
     by_key = {
-        key: (pid, key, version) for pid, key, version in _in_chunks(
+        key: (pid, key, version)
+        for pid, key, version in _in_chunks(
             session,
-            lambda part: select(PlanRow.id, PlanRow.plan_key, PlanRow.version)
-            .where(PlanRow.is_current.is_(True), PlanRow.plan_key.in_(part)),
+            lambda part: select(PlanRow.id, PlanRow.plan_key, PlanRow.version).where(
+                PlanRow.is_current.is_(True), PlanRow.plan_key.in_(part)
+            ),
             sorted({it.key for it in todo if it.key}),
         )
     }
@@ -255,15 +347,30 @@ def _write_batch(session: Session, batch: list[_Item], results: list[IngestResul
     # Core executemany (one statement per table and batch); ids are read back by their unique keys, which
     # works the same on every backend (RETURNING with ordered executemany does not, on SQLite).
     documents, plans = DocumentRow.__table__, PlanRow.__table__
-    session.execute(insert(documents), [
-        {"path": it.meta.path, "sha256": it.sha, "format": it.meta.format, "size": it.meta.size,
-         "outcome": it.meta.outcome, "error": it.meta.error, "text": it.meta.text, "first_seen": now,
-         "last_seen": now} for it in todo
-    ])
-    doc_id = dict(_in_chunks(
-        session, lambda part: select(documents.c.sha256, documents.c.id).where(documents.c.sha256.in_(part)),
-        [it.sha for it in todo],
-    ))
+    session.execute(
+        insert(documents),
+        [
+            {
+                "path": it.meta.path,
+                "sha256": it.sha,
+                "format": it.meta.format,
+                "size": it.meta.size,
+                "outcome": it.meta.outcome,
+                "error": it.meta.error,
+                "text": it.meta.text,
+                "first_seen": now,
+                "last_seen": now,
+            }
+            for it in todo
+        ],
+    )
+    doc_id = dict(
+        _in_chunks(
+            session,
+            lambda part: select(documents.c.sha256, documents.c.id).where(documents.c.sha256.in_(part)),
+            [it.sha for it in todo],
+        )
+    )
 
     plan_rows, superseded, planned = [], [], []
     for it in todo:
@@ -281,13 +388,16 @@ def _write_batch(session: Session, batch: list[_Item], results: list[IngestResul
     if not plan_rows:
         return
     session.execute(insert(plans), plan_rows)
-    plan_id = dict(_in_chunks(
-        session, lambda part: select(plans.c.document_id, plans.c.id).where(plans.c.document_id.in_(part)),
-        [row["document_id"] for row in plan_rows],
-    ))
+    plan_id = dict(
+        _in_chunks(
+            session,
+            lambda part: select(plans.c.document_id, plans.c.id).where(plans.c.document_id.in_(part)),
+            [row["document_id"] for row in plan_rows],
+        )
+    )
 
     children: dict[type, list[dict]] = {}
-    for (it, version), row in zip(planned, plan_rows):
+    for (it, version), row in zip(planned, plan_rows, strict=True):
         pid = plan_id[row["document_id"]]
         for table, rows in _child_rows(it.plan, pid).items():
             children.setdefault(table, []).extend(rows)
@@ -298,8 +408,12 @@ def _write_batch(session: Session, batch: list[_Item], results: list[IngestResul
 
 
 def ingest_items(
-    session: Session, items: Iterable[tuple[Plan | None, DocumentMeta]], batch_size: int = 500,
-    resolve: bool = True, command: str = "ingest", args: dict | None = None,
+    session: Session,
+    items: Iterable[tuple[Plan | None, DocumentMeta]],
+    batch_size: int = 500,
+    resolve: bool = True,
+    command: str = "ingest",
+    args: dict | None = None,
 ) -> IngestReport:
     """Store plans (or failed files, plan None) batch by batch, committing each batch, then resolve
     references and record the run."""
@@ -325,8 +439,16 @@ def ingest_items(
     return report
 
 
-def ingest_plan(session: Session, plan: Plan, path: str | None = None, *, sha256: str | None = None,
-                format: str | None = None, size: int | None = None, text: str | None = None) -> IngestResult:
+def ingest_plan(
+    session: Session,
+    plan: Plan,
+    path: str | None = None,
+    *,
+    sha256: str | None = None,
+    format: str | None = None,
+    size: int | None = None,
+    text: str | None = None,
+) -> IngestResult:
     """Store one plan (built in code or by the extractor) and resolve references."""
     meta = DocumentMeta(path=path or plan.source, sha256=sha256, format=format or plan.format, size=size, text=text)
     return ingest_items(session, [(plan, meta)]).results[0]
@@ -369,16 +491,18 @@ def ingest_paths(session: Session, paths: Iterable[str | Path], batch_size: int 
 
     def items() -> Iterator[tuple[Plan | None, DocumentMeta]]:
         for i in range(0, len(files), batch_size):
-            part = files[i:i + batch_size]
+            part = files[i : i + batch_size]
             hashed = []
             for path in part:
                 try:
                     hashed.append((path, *file_sha256(path)))
                 except OSError as err:
                     yield None, DocumentMeta(path=str(path), outcome="unreadable", error=f"{path}: {err.strerror}")
-            known = set(session.execute(
-                select(DocumentRow.sha256).where(DocumentRow.sha256.in_([h[1] for h in hashed]))
-            ).scalars())
+            known = set(
+                session.execute(
+                    select(DocumentRow.sha256).where(DocumentRow.sha256.in_([h[1] for h in hashed]))
+                ).scalars()
+            )
             for path, sha, size in hashed:
                 if sha in known:
                     yield None, DocumentMeta(path=str(path), sha256=sha, size=size)

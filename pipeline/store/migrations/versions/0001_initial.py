@@ -50,7 +50,7 @@ V_IMPLEMENTS = f"""
 CREATE VIEW v_implements AS
 SELECT * FROM v_citations
 WHERE resolved_plan_id IS NOT NULL
-  AND {LEVEL_RANK.format('citing_level')} < {LEVEL_RANK.format('resolved_level')}
+  AND {LEVEL_RANK.format("citing_level")} < {LEVEL_RANK.format("resolved_level")}
 """
 
 
@@ -249,6 +249,16 @@ def upgrade() -> None:
 def downgrade() -> None:
     for view in ("v_implements", "v_unresolved", "v_citations"):
         op.execute(f"DROP VIEW IF EXISTS {view}")
-    for table in ("findings", "runs", "deadlines", "budgets", "assignments", "projects", "targets", "legal_refs",
-                  "plans", "documents"):
+    for table in (
+        "findings",
+        "runs",
+        "deadlines",
+        "budgets",
+        "assignments",
+        "projects",
+        "targets",
+        "legal_refs",
+        "plans",
+        "documents",
+    ):
         op.drop_table(table)

@@ -1,0 +1,191 @@
+"""Projects and sub-projects that do not exist in the programme they are written under.
+
+A national target programme is split into numbered projects ("Dự án 1" … "Dự án 7" of the poverty programme,
+QĐ 90/QĐ-TTg) and sub-projects ("Tiểu dự án 2 thuộc Dự án 3"); a plan that names "Dự án 8" or "Tiểu dự
+án 4" of Dự án 3 has copied from another programme or mistyped, and its money cannot be allocated.
+The catalogues are data (corpus/reference/programmes/*.yaml, read by pipeline.reference).
+
+Mentions are read from the text, so the rule does not wait on extraction: "Dự án 3 - Tiểu dự án 4",
+"Tiểu dự án 1 thuộc Dự án 3", "Dự án 4 (Tiểu dự án 1, Tiểu dự án 3)", or a "Tiểu dự án 2" under a heading
+"2. Dự án 3: …". A mention belongs to the programme its heading's name or its sentence names, else to the
+programme the plan is about (its title, else the one it names most); only programmes the plan names count,
+and a pair that exists in another programme the plan names is not reported unless the mention is tied to one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import regex
+from rapidfuzz import fuzz
+
+from kehoach.pipeline.checks.registry import CheckContext, rule
+from kehoach.pipeline.reference import Programme, name_key, programmes
+
+_SUB = regex.compile(r"(?<!\p{L})(?:[Tt]iểu\s+dự\s+án|TIỂU\s+DỰ\s+ÁN|TDA)\s*(?:số\s*)?(?P<n>\d{1,2})(?![\d.,]\d)")
+_PROJ = regex.compile(r"(?<!\p{L})(?<!iểu\s)(?<!IỂU\s)(?:[Dd]ự\s+án|DỰ\s+ÁN|DA)\s*(?:số\s*)?(?P<n>\d{1,2})(?![\d.,]\d)")
+_TIGHT_BEFORE = regex.compile(r"^\s*[-–:(]\s*$|^\s*[-–:(]?\s*(?:(?:[Tt]iểu\s+dự\s+án|TDA)\s*\d{1,2}\s*(?:,|và|;|-)\s*)+$")
+_AFTER = regex.compile(r"^\s*(?:,|-|–)?\s*(?:thuộc|của)?\s*$")
+
+
+@dataclass
+class Mention:
+    project: int
+    subproject: int | None
+    start: int  # the token ("Tiểu dự án 4")
+    end: int
+    programme: str | None = None
+    tied: bool = False  # the programme comes from the mention's own heading or sentence
+
+
+def _names(ctx: CheckContext) -> dict[str, int]:
+    """How often the plan names each programme (title first: it weighs for ten)."""
+    text = name_key(ctx.document.text)
+    title = name_key(ctx.text(ctx.structure.title.start, ctx.structure.title.end)) if ctx.structure.title else ""
+    counts = {}
+    for key, prog in programmes().items():
+        n = sum(text.count(name_key(a)) for a in prog.aliases)
+        n += 10 * sum(title.count(name_key(a)) for a in prog.aliases)
+        if n:
+            counts[key] = n
+    return counts
+
+
+def mentions(ctx: CheckContext) -> list[Mention]:
+    """Every project / sub-project mention with the project it belongs to."""
+    text = ctx.document.text
+    projs = [(m.start(), m.end(), int(m.group("n"))) for m in _PROJ.finditer(text)]
+    out: list[Mention] = [Mention(n, None, a, b) for a, b, n in projs]
+    for m in _SUB.finditer(text):
+        sub = int(m.group("n"))
+        parent = None
+        before = [p for p in projs if p[1] <= m.start() and m.start() - p[1] <= 80]
+        if before and _TIGHT_BEFORE.match(text[before[-1][1]:m.start()]):
+            parent = before[-1][2]
+        if parent is None:
+            after = next((p for p in projs if p[0] >= m.end()), None)
+            if after and after[0] - m.end() <= 12 and _AFTER.match(text[m.end():after[0]]):
+                parent = after[2]
+        if parent is None:
+            for section in reversed(ctx.structure.section_at(m.start())):
+                head = text[section.heading.start:section.heading.end]
+                if section.heading.start <= m.start() < section.heading.end:
+                    continue
+                hm = _PROJ.search(head)
+                if hm and not _SUB.search(head[:hm.start()]):
+                    parent = int(hm.group("n"))
+                    break
+        if parent is not None:
+            out.append(Mention(parent, sub, m.start(), m.end()))
+    return sorted(out, key=lambda x: x.start)
+
+
+def _heading_name(ctx: CheckContext, pos: int) -> str | None:
+    """The name a mention is given in its own line: "Dự án 8: Thực hiện bình đẳng giới …" → "Thực hiện …"."""
+    text = ctx.document.text
+    line_end = text.find("\n", pos)
+    rest = text[pos:line_end if line_end != -1 else len(text)]
+    m = regex.match(r"[^:]{0,40}:\s*(?P<name>[^:.;\n]{8,})", rest)
+    return m.group("name") if m else None
+
+
+def _assign(ctx: CheckContext, mention: Mention, named: dict[str, int], dominant: str | None) -> None:
+    progs = programmes()
+    name = _heading_name(ctx, mention.start)
+    if name:
+        scored = []
+        for key in named:
+            item = _item(progs[key], mention.project, mention.subproject)
+            if item is not None:
+                scored.append((fuzz.token_set_ratio(name_key(name), name_key(item)), key))
+        if scored:
+            score, key = max(scored)
+            if score >= 80:
+                mention.programme, mention.tied = key, True
+                return
+    text = ctx.document.text
+    line_start = text.rfind("\n", 0, mention.start) + 1
+    line_end = text.find("\n", mention.end)
+    sentence = name_key(text[line_start:line_end if line_end != -1 else len(text)])
+    hits = [key for key in named if any(name_key(a) in sentence for a in progs[key].aliases)]
+    if len(hits) == 1:
+        mention.programme, mention.tied = hits[0], True
+        return
+    mention.programme = dominant
+
+
+def _item(prog: Programme, project: int, subproject: int | None) -> str | None:
+    p = prog.project(project)
+    if p is None:
+        return None
+    if subproject is None:
+        return p.name
+    s = p.subproject(subproject)
+    return s.name if s else None
+
+
+def _elsewhere(project: int, subproject: int | None, name: str | None, exclude: str) -> str | None:
+    """Another programme whose project of that number has this name (to say where it comes from)."""
+    if not name:
+        return None
+    for key, prog in programmes().items():
+        if key == exclude or not prog.projects:
+            continue
+        item = _item(prog, project, subproject)
+        if item and fuzz.token_set_ratio(name_key(name), name_key(item)) >= 80:
+            return prog.name
+    return None
+
+
+def _label(project: int, subproject: int | None) -> str:
+    return f"Tiểu dự án {subproject} thuộc Dự án {project}" if subproject else f"Dự án {project}"
+
+
+def _evidence_span(ctx: CheckContext, m: Mention):
+    """The mention's heading line when it opens its line ("b) Tiểu dự án 4: …"), else the mention itself."""
+    text = ctx.document.text
+    line_start = text.rfind("\n", 0, m.start) + 1
+    line_end = text.find("\n", m.end)
+    line_end = len(text) if line_end == -1 else line_end
+    if m.start - line_start <= 30:
+        return ctx.span(line_start + (len(text[line_start:m.start]) - len(text[line_start:m.start].lstrip())), line_end)
+    lo = min(m.start, max((p for p in [text.rfind("Dự án", line_start, m.start)] if p >= 0), default=m.start))
+    return ctx.span(lo, m.end)
+
+
+@rule("unknown_project", "error",
+      "{label} không có trong {programme}{elsewhere}: \"{quote}\" (dòng {line}).",
+      "{label_en} does not exist in the programme {programme_key}{elsewhere_en}: \"{quote}\" (line {line}).")
+def unknown_project(ctx: CheckContext):
+    named = _names(ctx)
+    if not named:
+        return
+    progs = programmes()
+    dominant = max(named.items(), key=lambda kv: kv[1])[0]
+    found: dict[tuple, list[Mention]] = {}
+    for m in mentions(ctx):
+        _assign(ctx, m, named, dominant)
+        prog = progs.get(m.programme) if m.programme else None
+        if prog is None or not prog.projects or prog.has(m.project, m.subproject):
+            continue
+        if not m.tied and any(progs[k].has(m.project, m.subproject) for k in named if progs[k].projects):
+            continue  # it exists in another programme the plan names
+        found.setdefault((prog.key, m.project, m.subproject), []).append(m)
+    for (key, project, subproject), ms in found.items():
+        prog = progs[key]
+        spans = [_evidence_span(ctx, m) for m in ms[: int(ctx.config.get("max_evidence", 4))]]
+        name = _heading_name(ctx, ms[0].start)
+        other = _elsewhere(project, subproject, name, key)
+        p = prog.project(project)
+        if p is None:
+            known = f"; chương trình chỉ có Dự án 1 - {max(x.number for x in prog.projects)}"
+        else:
+            subs = ", ".join(str(s.number) for s in p.subprojects) or "không có tiểu dự án"
+            known = f"; Dự án {project} chỉ có tiểu dự án {subs}"
+        yield spans, {
+            "label": _label(project, subproject), "programme": f"{prog.name} ({prog.source.number}){known}",
+            "elsewhere": f"; nội dung này thuộc {other}" if other else "",
+            "label_en": f"Sub-project {subproject} of Project {project}" if subproject else f"Project {project}",
+            "programme_key": key, "elsewhere_en": f"; it belongs to {other}" if other else "",
+            "quote": " ".join((spans[0].text or "").split())[:160], "line": spans[0].line,
+            "project": project, "subproject": subproject}
