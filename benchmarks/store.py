@@ -64,18 +64,16 @@ def generate(n: int, seed: int = 7) -> tuple[Iterator[tuple[Plan, DocumentMeta]]
     communes = {d: [] for d in districts}
     for i in range(n_communes):
         communes[districts[i % n_districts]].append(f"xã {i:05d}")
-    # 1% of communes submit nothing: they are in the gazetteer, not in the database.
+    # 1% of communes submit nothing: in the gazetteer and in their district's table, not in the database.
+    absent = {d: [f"xã vắng {d[-2:]}-{k}" for k in range(len(names) // 100)] for d, names in communes.items()}
     gazetteer = {(PROVINCE, None): districts}
     for d, names in communes.items():
-        gazetteer[(PROVINCE, d.removeprefix("Huyện "))] = names + [
-            f"xã vắng {d[-2:]}-{k}" for k in range(len(names) // 100)
-        ]
-
-    return _plans(rng, districts, communes), gazetteer
+        gazetteer[(PROVINCE, d.removeprefix("Huyện "))] = names + absent[d]
+    return _plans(rng, districts, communes, absent), gazetteer
 
 
 def _plans(
-    rng: random.Random, districts: list[str], communes: dict[str, list[str]]
+    rng: random.Random, districts: list[str], communes: dict[str, list[str]], absent: dict[str, list[str]]
 ) -> Iterator[tuple[Plan, DocumentMeta]]:
     def add(plan: Plan) -> tuple[Plan, DocumentMeta]:
         return plan, DocumentMeta(path=f"/corpus/{plan.source}", format="txt", size=3000, text=_text(rng))
@@ -183,7 +181,7 @@ def _plans(
                         table=0,
                         span=_span(rng, 30),
                     )
-                    for c in communes[d]
+                    for c in communes[d] + absent[d]
                 ],
                 projects=[
                     Project(

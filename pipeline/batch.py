@@ -24,6 +24,7 @@ import json
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
@@ -85,7 +86,8 @@ def process_file(path: str, sha256: str | None, time_limit: float | None) -> Fil
 
     started = time.perf_counter()
     out = FileOutcome(path=path, sha256=sha256)
-    if time_limit:
+    armed = bool(time_limit) and threading.current_thread() is threading.main_thread()  # signals: main thread only
+    if armed:
         signal.signal(signal.SIGALRM, _on_alarm)
         signal.setitimer(signal.ITIMER_REAL, time_limit)
     try:
@@ -104,7 +106,7 @@ def process_file(path: str, sha256: str | None, time_limit: float | None) -> Fil
     except Exception as err:  # noqa: BLE001 - an extractor bug on one file must not stop the batch
         out.outcome, out.error = "extract_error", f"{path}: {type(err).__name__}: {err}"
     finally:
-        if time_limit:
+        if armed:
             signal.setitimer(signal.ITIMER_REAL, 0)
     out.seconds = time.perf_counter() - started
     return out
@@ -343,6 +345,15 @@ class BatchSummary:
                 "crosscheck": self.crosscheck, "files": [f.__dict__ for f in self.files]}
 
 
+class CrossCheckFailed(RuntimeError):
+    """The files are stored (``summary``), but the cross-level checks that follow failed."""
+
+    def __init__(self, summary: BatchSummary, cause: Exception):
+        self.summary = summary
+        super().__init__(f"the files are stored (run {summary.run_id}) but the cross-level checks failed: "
+                         f"{type(cause).__name__}: {cause}; run `kehoach crosscheck` again")
+
+
 class _OneTransaction(Session):
     """A session whose ``commit()`` only flushes: ``ingest_items`` commits per chunk, the batch once."""
 
@@ -536,9 +547,12 @@ def run_batch(
     if crosscheck and new_ids:
         from kehoach.pipeline.checks.crosslevel import crosscheck as run_crosscheck
 
-        with store.session() as s:
-            cross = run_crosscheck(s, _affected(s, new_ids), args={"batch_run": summary.run_id})
-            summary.crosscheck = {"links": len(cross.links), "findings": len(cross.findings), **cross.counts()}
+        try:
+            with store.session() as s:
+                cross = run_crosscheck(s, _affected(s, new_ids), args={"batch_run": summary.run_id})
+                summary.crosscheck = {"links": len(cross.links), "findings": len(cross.findings), **cross.counts()}
+        except Exception as err:
+            raise CrossCheckFailed(summary, err) from err
     t_cross = time.perf_counter()
     if out_dir:
         _fill_skipped_out(store, out_dir, records, names)

@@ -9,7 +9,6 @@ transaction).
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Optional
@@ -19,7 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from kehoach.pipeline.commands_db import DbOption, _open
+from kehoach.pipeline.commands_db import DbOption
 
 err = Console(stderr=True, soft_wrap=True, highlight=False)
 
@@ -27,6 +26,17 @@ err = Console(stderr=True, soft_wrap=True, highlight=False)
 def _fail(message: str) -> None:
     err.print(f"[red]error[/red]: {escape(message)}")
     raise typer.Exit(2)
+
+
+def _open(db: str | None):
+    """The store named by --db / $KEHOACH_DB / ./kehoach.db; a bad URL or a missing driver is one line."""
+    from kehoach.parsers.errors import MissingDependency
+    from kehoach.pipeline.store.db import DatabaseURLError, Store
+
+    try:
+        return Store(db)
+    except (DatabaseURLError, MissingDependency) as exc:
+        _fail(str(exc))
 
 
 def _summary_table(summary) -> Table:
@@ -53,20 +63,30 @@ def _summary_table(summary) -> Table:
 
 
 def batch(
-    folders: Annotated[list[Path], typer.Argument(help="Folders (or files) submitted: every file is tried, any extension.")],
+    folders: Annotated[
+        list[Path], typer.Argument(help="Folders (or files) submitted: every file is tried, any extension.")
+    ],
     db: DbOption = None,
-    workers: Annotated[Optional[int], typer.Option("--workers", min=1, help="Worker processes (default: CPU count).")] = None,
-    out: Annotated[Optional[Path], typer.Option("--out", help="Also write one interchange-JSON file per input here.")] = None,
+    workers: Annotated[
+        Optional[int], typer.Option("--workers", min=1, help="Worker processes (default: CPU count).")
+    ] = None,
+    out: Annotated[
+        Optional[Path], typer.Option("--out", help="Also write one interchange-JSON file per input here.")
+    ] = None,
     timeout: Annotated[
         Optional[float], typer.Option("--timeout", min=0.1, help="Time limit per file in seconds (default 300).")
     ] = None,
-    exclude: Annotated[Optional[list[str]], typer.Option("--exclude", help="Glob of files to leave out (repeatable).")] = None,
+    exclude: Annotated[
+        Optional[list[str]], typer.Option("--exclude", help="Glob of files to leave out (repeatable).")
+    ] = None,
     retry_failed: Annotated[bool, typer.Option("--retry-failed", help="Read again files that failed before.")] = False,
     no_crosscheck: Annotated[bool, typer.Option("--no-crosscheck", help="Skip the cross-level checks.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary and every file's outcome as JSON.")] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="Print the summary and every file's outcome as JSON.")
+    ] = False,
 ) -> None:
     """Nightly run: new or changed files only, read in parallel, one outcome per file in the database."""
-    from kehoach.pipeline.batch import DEFAULT_TIME_LIMIT, run_batch
+    from kehoach.pipeline.batch import DEFAULT_TIME_LIMIT, CrossCheckFailed, run_batch
 
     missing = [str(p) for p in folders if not p.exists()]
     if missing:
@@ -84,6 +104,8 @@ def batch(
     except KeyboardInterrupt:
         err.print("interrupted: nothing of this batch was stored")
         raise typer.Exit(130) from None
+    except CrossCheckFailed as exc:
+        _fail(str(exc))
     except Exception as exc:  # noqa: BLE001 - the batch itself could not run: say why in one line
         _fail(f"batch failed, nothing of it stored: {type(exc).__name__}: {exc}")
     finally:
@@ -120,10 +142,11 @@ def export(
     out: Annotated[Path, typer.Option("--out", help="The .xlsx file, or a folder for csv and parquet.")],
     db: DbOption = None,
     fmt: Annotated[str, typer.Option("--format", help="xlsx | csv | parquet")] = "xlsx",
-    all_versions: Annotated[bool, typer.Option("--all-versions", help="Every version of each plan, not only the current one.")] = False,
+    all_versions: Annotated[
+        bool, typer.Option("--all-versions", help="Every version of each plan, not only the current one.")
+    ] = False,
 ) -> None:
-    """The plan database as tables: plans, legal_refs, targets, projects, assignments, budgets, deadlines,
-    findings (one sheet or file each)."""
+    """The plan database as tables, one sheet (xlsx) or file (csv, parquet) each: plans, legal_refs, targets …"""
     from kehoach.parsers.errors import MissingDependency
     from kehoach.pipeline.export import FORMATS, export_tables
 

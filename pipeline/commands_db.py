@@ -45,7 +45,9 @@ def ingest(
     db: DbOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="One JSON object with every file's outcome.")] = False,
 ) -> None:
-    """Read plans into the database: unchanged files are skipped, changed files become new versions."""
+    """Read plans into the database: unchanged files are skipped, changed files become new versions.
+    A file that cannot be read is recorded with its outcome, reported as "error[code]: path: detail" on
+    stderr, and makes the command exit with status 2 after the other files are in."""
     from kehoach.pipeline.store.ingest import ingest_paths
 
     missing = [str(p) for p in paths if not p.exists()]
@@ -55,6 +57,7 @@ def ingest(
     store = _open(db)
     with store.session() as session:
         report = ingest_paths(session, paths)
+    failed = [r for r in report.results if r.status not in ("new", "version", "unchanged")]
     if as_json:
         _dump(
             {
@@ -64,12 +67,18 @@ def ingest(
                 "files": [r.__dict__ for r in report.results],
             }
         )
-        return
-    for r in report.results:
-        version = f"v{r.version}" if r.version else ""
-        typer.echo(f"{r.status:<12} {version:<4} {r.path}" + (f"  ({r.error})" if r.error else ""))
-    counts = ", ".join(f"{k}: {v}" for k, v in sorted(report.counts().items())) or "no files"
-    typer.echo(f"{counts}; references {report.resolution or {}}", err=True)
+    else:
+        for r in report.results:
+            if r not in failed:
+                version = f"v{r.version}" if r.version else ""
+                typer.echo(f"{r.status:<12} {version:<4} {r.path}")
+        counts = ", ".join(f"{k}: {v}" for k, v in sorted(report.counts().items())) or "no files"
+        typer.echo(f"{counts}; references {report.resolution or {}}", err=True)
+    # Files that could not be read are recorded with their outcome; the command still says so and fails.
+    for r in failed:
+        typer.echo(f"error[{r.status}]: {r.error}", err=True)
+    if failed:
+        raise typer.Exit(2)
 
 
 def _select(session, unit: str | None, plan: str | None):

@@ -181,7 +181,9 @@ def write_xlsx(frames: dict[str, pd.DataFrame], out: Path) -> None:
         tmp.unlink(missing_ok=True)
 
 
-def _write_each(frames: dict[str, pd.DataFrame], folder: Path, suffix: str, write: Callable[[pd.DataFrame, Path], None]) -> None:
+def _write_each(
+    frames: dict[str, pd.DataFrame], folder: Path, suffix: str, write: Callable[[pd.DataFrame, Path], None],
+) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for name, df in frames.items():
         target = folder / f"{name}.{suffix}"

@@ -23,14 +23,24 @@ import yaml
 #: One number as written: "1.234,5", "7.449", "0,43", "0.69", "12", "03". Not part of a date or symbol.
 NUMBER = r"(?:\d{1,3}(?:\.\d{3})+(?:,\d+)?|\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?|\d+,\d+|\d+\.\d+|\d+)"
 _NUM_FREE = rf"(?<![\d.,/\p{{L}}])(?P<a>{NUMBER})(?![\d/]|[.,]\d)"
-#: A range "0,2- 0,25", "65-70", "12 - 15", "từ 12 đến 15".
-RANGE = (
-    rf"(?<![\d.,/\p{{L}}])(?:(?:từ|khoảng)\s+)?(?P<a>{NUMBER})(?:\s*[-–—]\s*|\s+(?:đến|tới)\s+)(?P<b>{NUMBER})"
-    rf"(?![\d/]|[.,]\d)"
-)
 
-_RANGE_RE = regex.compile(RANGE, regex.I)
+
+@lru_cache(maxsize=1)
+def _range_re() -> regex.Pattern:
+    """A range "0,2- 0,25", "65-70", "12 - 15", "từ 12 đến 15" (the words are data)."""
+    w = _data()["range_words"]
+    lead = "|".join(regex.escape(x) for x in w["before"])
+    joint = "|".join(regex.escape(x) for x in w["between"])
+    return regex.compile(
+        rf"(?<![\d.,/\p{{L}}])(?:(?:{lead})\s+)?(?P<a>{NUMBER})(?:\s*[-–—]\s*|\s+(?:{joint})\s+)(?P<b>{NUMBER})"
+        rf"(?![\d/]|[.,]\d)",
+        regex.I,
+    )
+
+
 _NUM_RE = regex.compile(_NUM_FREE)
+_SPACES = regex.compile(r"\s+")
+_DIGITS_AND_SEPARATORS = regex.compile(r"[\d.,]+")
 _THOUSANDS_DOT = regex.compile(r"\d{1,3}(?:\.\d{3})+")
 _THOUSANDS_COMMA = regex.compile(r"\d{1,3}(?:,\d{3}){2,}")
 _WORD = regex.compile(r"\p{L}+")
@@ -44,8 +54,8 @@ def _data() -> dict:
 
 def parse_decimal(text: str, *, dot_decimal: bool = False) -> Decimal | None:
     """Exact value of one written number; ``dot_decimal`` reads "1.500" as 1.5 (English-style column)."""
-    s = regex.sub(r"\s+", "", text.strip())
-    if not s or not regex.fullmatch(r"[\d.,]+", s) or not s[0].isdigit():
+    s = _SPACES.sub("", text.strip())
+    if not s or not _DIGITS_AND_SEPARATORS.fullmatch(s) or not s[0].isdigit():
         return None
     try:
         if "," in s and "." in s:
@@ -77,7 +87,7 @@ def parse_number(text: str, *, dot_decimal: bool = False) -> float | None:
 
 def parse_range(text: str) -> tuple[float, float | None] | None:
     """ "0,2- 0,25" → (0.2, 0.25); "12" → (12.0, None); None when ``text`` is neither."""
-    m = _RANGE_RE.fullmatch(text.strip())
+    m = _range_re().fullmatch(text.strip())
     if m:
         lo, hi = parse_number(m.group("a")), parse_number(m.group("b"))
         if lo is not None and hi is not None and lo <= hi:
@@ -106,7 +116,7 @@ def find_numbers(text: str, start: int = 0, end: int | None = None, *, fractions
     With ``fractions``, the first number of "15/19" (so many of so many) is found too."""
     end = len(text) if end is None else end
     out: list[NumberMatch] = []
-    for m in _RANGE_RE.finditer(text, start, end):
+    for m in _range_re().finditer(text, start, end):
         lo, hi = parse_number(m.group("a")), parse_number(m.group("b"))
         if lo is None or hi is None or hi <= lo or _looks_like_years(lo, hi):
             continue

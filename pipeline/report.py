@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import unicodedata
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -21,10 +22,10 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, defer
 
 from kehoach.pipeline.store.db import Store
-from kehoach.pipeline.store.graph import PlanIndex, PlanInfo, find_plans, plan_infos, plans_of_unit
+from kehoach.pipeline.store.graph import PlanIndex, PlanInfo, find_plans, fold, plan_infos, plans_of_unit, unit_key
 from kehoach.pipeline.store.models import DocumentRow, FindingRow, LegalRefRow, PlanRow
 
 SEVERITIES = ("error", "warning", "info")
@@ -97,6 +98,7 @@ class PlanView:
     source: str
     issuer: str
     level: str
+    within: str  # the district and province the unit belongs to
     number: str
     date: str
     title: str
@@ -176,15 +178,24 @@ def _date(year: int | None, month: int | None, day: int | None) -> str:
     return "/".join((f"{day:02d}" if day else "…", f"{month:02d}" if month else "…", str(year) if year else "…"))
 
 
+def _within(p: PlanRow) -> str:
+    """'huyện Hớn Quản, Bình Phước' for a commune; the province for a district; nothing for a province."""
+    parts: list[str] = []
+    for name in (p.parent, p.province):
+        if name and fold(name) not in (fold(p.unit), *map(fold, parts)) and unit_key(name) != unit_key(p.unit):
+            parts.append(name)
+    return ", ".join(parts)
+
+
 def _label(p: PlanInfo | PlanRow) -> str:
     number = f"{p.number}/{p.symbol}" if p.number else (f"…/{p.symbol}" if p.symbol else "(chưa có số)")
     return f"{number} — {p.issuer_name or p.unit or '?'}"
 
 
-def _by_id(session: Session, model, column, ids: set[int]) -> list:
+def _by_id(session: Session, model, column, ids: set[int], *options) -> list:
     ordered, rows = sorted(ids), []
     for i in range(0, len(ordered), _CHUNK):
-        rows += session.execute(select(model).where(column.in_(ordered[i:i + _CHUNK]))).scalars().all()
+        rows += session.scalars(select(model).where(column.in_(ordered[i:i + _CHUNK])).options(*options)).all()
     return rows
 
 
@@ -198,9 +209,22 @@ def _texts(session: Session, plan_ids: set[int]) -> dict[int, str | None]:
     return out
 
 
+def _collate(text: str | None) -> str:
+    """Vietnamese reading order, roughly: base letters first ("Bắc" before "Bình"), đ after d."""
+    base = "".join(ch for ch in unicodedata.normalize("NFD", fold(text)) if not unicodedata.combining(ch))
+    return base.replace("đ", "d~")
+
+
 def _order(p: PlanRow) -> tuple:
-    rank = {"trung_uong": 0, "tinh": 1, "huyen": 2, "xa": 3}.get(p.level or "", 4)
-    return (p.province or "", rank, p.parent or "", p.unit or "", p.issue_date or "", p.source)
+    """Province by province; each district followed by its communes; then by date."""
+    province = _collate(p.province) or "~"
+    if p.level == "tinh":
+        place = ("", 0, "")
+    elif p.level == "huyen":
+        place = (_collate(unit_key(p.unit) or p.unit), 1, "")
+    else:
+        place = (_collate(unit_key(p.parent) or p.parent), 2, _collate(p.unit))
+    return (province, *place, p.issue_date or "", p.source)
 
 
 def build_report(session: Session, selected: list[PlanInfo] | None = None, *, database: str = "",
@@ -211,11 +235,14 @@ def build_report(session: Session, selected: list[PlanInfo] | None = None, *, da
     infos = plan_infos(session)
     index = PlanIndex.build(infos)
     ids = {p.id for p in (selected if selected is not None else infos)}
-    plans = sorted(_by_id(session, PlanRow, PlanRow.id, ids), key=_order)
+    plans = sorted(_by_id(session, PlanRow, PlanRow.id, ids, defer(PlanRow.json)), key=_order)
     findings = _by_id(session, FindingRow, FindingRow.plan_id, ids)
+    findings_of = defaultdict(list)
+    for f in findings:
+        findings_of[f.plan_id].append(f)
     related_ids = {f.related_plan_id for f in findings if f.related_plan_id}
     texts = _texts(session, ids | related_ids)
-    related_rows = {p.id: p for p in _by_id(session, PlanRow, PlanRow.id, related_ids - ids)}
+    related_rows = {p.id: p for p in _by_id(session, PlanRow, PlanRow.id, related_ids - ids, defer(PlanRow.json))}
     related_rows.update({p.id: p for p in plans})
 
     links = find_links(session, index)
@@ -240,7 +267,7 @@ def build_report(session: Session, selected: list[PlanInfo] | None = None, *, da
         text = texts.get(p.id)
         grouped: dict[str, list[FindingView]] = defaultdict(list)
         missing: list[MissingView] = []
-        for f in sorted((f for f in findings if f.plan_id == p.id), key=lambda f: (f.span_start or 0, f.id)):
+        for f in sorted(findings_of.get(p.id, []), key=lambda f: (f.span_start or 0, f.id)):
             code_counts[(f.severity, f.code)] += 1
             if f.code == "missing_submission":
                 unit = (f.data or {}).get("unit") or f.message
@@ -254,15 +281,17 @@ def build_report(session: Session, selected: list[PlanInfo] | None = None, *, da
                 related_label=_label(higher) if higher is not None else None,
                 related_anchor=anchor(f.related_plan_id), related_source=f.related_source,
             ))
-        period = (f"{p.period_start}–{p.period_end}" if p.period_start and p.period_end and p.period_start != p.period_end
-                  else str(p.period_start or p.period_end or "—"))
+        if p.period_start and p.period_end and p.period_start != p.period_end:
+            period = f"{p.period_start}–{p.period_end}"
+        else:
+            period = str(p.period_start or p.period_end or "—")
         unresolved = []
         for r in sorted(refs.get(p.id, []), key=lambda r: r.ord):
             bits = [r.type or "", r.number or "(không số)", f"ngày {r.date}" if r.date else "", r.issuer or ""]
             unresolved.append(" ".join(b for b in bits if b))
         views.append(PlanView(
             id=p.id, anchor=f"plan-{p.id}", source=p.source, issuer=p.issuer_name or p.unit or "?",
-            level=LEVEL_NAMES.get(p.level or "", p.level or "?"),
+            level=LEVEL_NAMES.get(p.level or "", p.level or "?"), within=_within(p),
             number=(f"{p.number}/{p.symbol}" if p.number else f"…/{p.symbol or ''} (chưa có số)"),
             date=_date(p.issue_year, p.issue_month, p.issue_day), title=p.title or "(không có tiêu đề)",
             period=period, version=p.version, doc_type=p.doc_type,
@@ -274,7 +303,8 @@ def build_report(session: Session, selected: list[PlanInfo] | None = None, *, da
 
     failed = [
         FailedView(d.path, d.outcome, d.error, d.format, d.size, d.last_seen.strftime("%Y-%m-%d %H:%M"))
-        for d in session.execute(select(DocumentRow).where(DocumentRow.outcome != "ok").order_by(DocumentRow.path)).scalars()
+        for d in session.scalars(select(DocumentRow).where(DocumentRow.outcome != "ok")
+                                 .order_by(DocumentRow.path).options(defer(DocumentRow.text)))
     ] if selected is None else []
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     by_code = sorted(((s, c, n) for (s, c), n in code_counts.items()), key=lambda x: (rank.get(x[0], 9), -x[2], x[1]))

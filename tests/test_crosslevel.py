@@ -8,6 +8,7 @@ yields exactly its finding, with evidence in the lower plan and in the higher pl
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 import typer
@@ -423,7 +424,7 @@ def test_clean_chain_has_no_finding(tmp_path):
 
 def test_wrong_cited_date_is_found_with_both_sides(tmp_path):
     report = pair(tmp_path, district_plan(cited_date="18/12/2023"))
-    assert codes(report) == [("cited_date_mismatch", "Kbang")]
+    assert codes(report) == [("citation_date_mismatch", "Kbang")]
     f = report.findings[0].as_dict()
     assert f["lower"]["file"] == "huyen_kbang_120.txt" and f["higher"]["file"] == "tinh_gia_lai_3456.txt"
     assert f["higher"]["number"] == "3456" and f["lower"]["unit"] == "Kbang"
@@ -436,7 +437,7 @@ def test_wrong_cited_date_is_found_with_both_sides(tmp_path):
 def test_wrong_cited_number_is_found(tmp_path):
     # 3465 for 3456: resolved through the issuing unit and the exact date, the number is the defect.
     report = pair(tmp_path, district_plan(cited="3465/KH-UBND"))
-    assert codes(report) == [("cited_number_mismatch", "Kbang")]
+    assert codes(report) == [("citation_number_mismatch", "Kbang")]
     f = report.findings[0].as_dict()
     assert f["evidence"][0]["text"] == "Kế hoạch số 3465/KH-UBND ngày 08/12/2023"
     assert f["related"][0]["text"] == "3456/KH-UBND"
@@ -478,15 +479,14 @@ def test_assigned_reduction_taken_up_at_least_as_demanding(tmp_path, poverty, fo
     assert codes(report) == found
 
 
-def test_less_demanding_target_evidence(tmp_path):
+def test_less_demanding_targets_of_one_row_are_one_finding(tmp_path):
+    # The rate and the household count of the province's row for Kbang both fall short: one finding.
     report = pair(tmp_path, district_plan(poverty="1,5", households="400"))
-    assert codes(report) == [("target_less_demanding", "Kbang")] * 2
-    by_indicator = {cf.finding.data["indicator"]: cf.finding for cf in report.findings}
-    rate = by_indicator["mức giảm tỷ lệ hộ nghèo"]
-    assert rate.evidence[0].text == "1,5%" and rate.related[0].text == "2,68"
-    assert (rate.data["assigned"], rate.data["actual"]) == (2.68, 1.5)
-    households = by_indicator["số hộ giảm nghèo"]
-    assert households.evidence[0].text == "400 hộ" and households.related[0].text == "493"
+    assert codes(report) == [("target_less_demanding", "Kbang")]
+    f = report.findings[0].finding
+    assert [s.text for s in f.evidence] == ["1,5%", "400 hộ"] and [s.text for s in f.related] == ["2,68", "493"]
+    assert (f.data["assigned"], f.data["actual"], f.data["unit"]) == ([2.68, 493.0], [1.5, 400.0], ["%", "hộ"])
+    assert [t["indicator"] for t in f.data["targets"]] == ["mức giảm tỷ lệ hộ nghèo", "số hộ giảm nghèo"]
 
 
 @pytest.mark.parametrize(("poverty", "found"), [("3", []), ("3,5", []), ("1", [("target_less_demanding", "Đak Rong")])])
@@ -526,9 +526,10 @@ def test_reduce_to_target_lower_is_more_demanding(tmp_path):
 
 def test_project_given_to_communes_must_be_present(tmp_path):
     report = run(tmp_path, *chain(project=2))
-    assert codes(report) == [("project_not_taken_up", "Đak Rong")]
+    assert codes(report) == [("project_missing", "Đak Rong")]
     f = report.findings[0].finding
-    assert f.related[0].text == "Dự án 4" and f.data == {**f.data, "project": 4, "subproject": None}
+    assert f.related[0].text == "Dự án 4" and f.data["missing"] == [{"project": 4, "subproject": None}]
+    assert f.evidence[0].text == "Dự án 2"  # the projects the commune does carry out
 
 
 def test_project_outside_programme(tmp_path):
@@ -570,19 +571,106 @@ def test_deadline_no_later_than_higher(tmp_path, deadline, found):
         assert f.evidence[0].text == "trước ngày 20/12/2024" and f.related[0].text == "trước ngày 10/12/2024"
 
 
-def test_reporting_duty_and_deadline_not_taken_up(tmp_path):
+def test_reporting_duty_not_taken_up(tmp_path):
     report = run(tmp_path, *chain(reports=False))
-    assert codes(report) == [("deadline_not_taken_up", "Đak Rong"), ("reporting_not_taken_up", "Đak Rong")]
-    related = {cf.finding.code: cf.finding.related[0].text for cf in report.findings}
-    assert related == {
-        "deadline_not_taken_up": "trước ngày 10/12/2024",
-        "reporting_not_taken_up": "UBND các xã, thị trấn báo cáo",
-    }
+    assert codes(report) == [("reporting_not_taken_up", "Đak Rong")]
+    assert report.findings[0].finding.related[0].text == "UBND các xã, thị trấn báo cáo"
 
 
 def test_district_without_reporting_duty_for_province(tmp_path):
     report = pair(tmp_path, district_plan(report=False))
-    assert codes(report) == [("deadline_not_taken_up", "Kbang"), ("reporting_not_taken_up", "Kbang")]
+    assert codes(report) == [("reporting_not_taken_up", "Kbang")]
+
+
+def _deadline(day: str, what: str, who: str) -> Deadline:
+    d, m, y = (int(x) for x in day.split("/"))
+    return Deadline(date=PartialDate(year=y, month=m, day=d), what=what, who=who)
+
+
+DISTRICT = PlanInfo(
+    2,
+    "k",
+    "f",
+    "ke_hoach",
+    "38",
+    "KH-UBND",
+    "38/kh/ubnd",
+    "UBND huyện Kon Rẫy",
+    "huyen",
+    "Kon Rẫy",
+    "huyện",
+    "kon rẫy",
+    None,
+    None,
+    "Kon Tum",
+    "kon tum",
+    "2024-01-22",
+    2024,
+    2024,
+    2024,
+)
+
+
+@pytest.mark.parametrize(
+    ("higher", "expected"),
+    [
+        # The district's own plan, due 31/01: not the deadline it sets its communes for theirs.
+        (
+            _deadline(
+                "31/01/2024",
+                "Căn cứ chỉ tiêu được giao, xây dựng Kế hoạch của địa phương, gửi về Ủy ban nhân dân "
+                "tỉnh (qua Sở Lao động - Thương binh và Xã hội)",
+                "Ủy ban nhân dân các huyện, thành phố",
+            ),
+            None,
+        ),
+        # "Chỉ đạo UBND cấp xã xây dựng kế hoạch" is the communes' task: the district's deadline for them.
+        (
+            _deadline(
+                "29/02/2024",
+                "Chỉ đạo Ủy ban nhân dân cấp xã xây dựng kế hoạch thực hiện Chương trình năm 2024",
+                "Ủy ban nhân dân các huyện, thành phố",
+            ),
+            "20/02/2024",
+        ),
+        # Two reports in the same words: the one with the nearest date.
+        (
+            _deadline(
+                "15/12/2024",
+                "Ủy ban nhân dân các huyện báo cáo kết quả thực hiện Kế hoạch về Ủy ban nhân dân tỉnh",
+                "Ủy ban nhân dân các huyện, thành phố",
+            ),
+            "15/12/2024",
+        ),
+    ],
+)
+def test_deadline_counterpart_is_the_same_task_for_the_same_actors(higher, expected):
+    from kehoach.pipeline.checks.crosslevel import _counterpart
+
+    own = [
+        _deadline(
+            "15/06/2024",
+            "Tổng hợp kết quả, tham mưu Ủy ban nhân dân huyện báo cáo Ủy ban nhân dân tỉnh",
+            "Phòng Lao động - Thương binh và Xã hội",
+        ),
+        _deadline(
+            "15/12/2024",
+            "Tổng hợp kết quả, tham mưu Ủy ban nhân dân huyện báo cáo Ủy ban nhân dân tỉnh",
+            "Phòng Lao động - Thương binh và Xã hội",
+        ),
+        _deadline(
+            "20/02/2024",
+            "Căn cứ chỉ tiêu được giao, xây dựng kế hoạch thực hiện Chương trình năm 2024 của xã, "
+            "gửi về Ủy ban nhân dân huyện",
+            "Ủy ban nhân dân các xã, thị trấn",
+        ),
+        _deadline(
+            "30/11/2024", "Báo cáo kết quả thực hiện về Ủy ban nhân dân huyện", "Ủy ban nhân dân các xã, thị trấn"
+        ),
+    ]
+    match = _counterpart(higher, own, DISTRICT, 2024)
+    found = None if match is None else f"{match.date.day:02d}/{match.date.month:02d}/{match.date.year}"
+    assert found == expected
 
 
 # --- missing submissions -----------------------------------------------------------------------------------
@@ -615,12 +703,20 @@ def test_missing_submission_with_the_shipped_gazetteer(tmp_path):
         commune_plan(unit="Sơn Lang", poverty="2,5"),
         units_under=gazetteer,
     )
-    missing = sorted(cf.finding.data["unit"] for cf in report.findings if cf.plan.unit == "Kbang")
-    # "Đak Rong" in the plans is "Đăk Rong" in the gazetteer: the same commune, so not missing.
-    assert missing == sorted(set(under_kbang) - {"Xã Đăk Rong", "Xã Sơn Lang"})
+    missing = sorted((cf.plan.unit, cf.finding.data["unit"]) for cf in report.findings)
+    # Expected are the gazetteer's units that the higher plan's table gives targets to: under Kbang, Đak Rong
+    # ("Đăk Rong" in the gazetteer, the same commune) and Sơn Lang, who both submitted; under Gia Lai, Kbang and
+    # Kông Chro, of which Kông Chro did not.
+    assert missing == [("Gia Lai", "Huyện Kông Chro")]
     assert {cf.finding.code for cf in report.findings} == {"missing_submission"}
-    # The province's other districts have no plan either.
-    assert len([cf for cf in report.findings if cf.plan.unit == "Gia Lai"]) == len(gazetteer("Gia Lai", None)) - 1
+    assert report.findings[0].finding.evidence[0].text == "5,5"
+
+    # A district plan without a per-unit table expects every commune of the gazetteer.
+    untabled, text = district_plan()
+    untabled.targets = [t for t in untabled.targets if t.table is None]
+    report = run(tmp_path, (untabled, text), commune_plan(), db="untabled.db", units_under=gazetteer)
+    missing = sorted(cf.finding.data["unit"] for cf in report.findings if cf.plan.unit == "Kbang")
+    assert missing == sorted(set(under_kbang) - {"Xã Đăk Rong"})
 
 
 def test_missing_submission_skipped_without_gazetteer(tmp_path):
@@ -644,7 +740,7 @@ def test_unit_selection_checks_the_unit_and_the_plans_implementing_it(tmp_path):
         commune_plan(unit="Sơn Lang", poverty="2,5"),
     ]
     everything = run(tmp_path, *plans, db="all.db")
-    assert codes(everything) == [("cited_date_mismatch", "Kbang"), ("target_less_demanding", "Đak Rong")]
+    assert codes(everything) == [("citation_date_mismatch", "Kbang"), ("target_less_demanding", "Đak Rong")]
     commune_only = run(tmp_path, *plans, db="xa.db", selected_unit="xã Đak Rong")
     assert codes(commune_only) == [("target_less_demanding", "Đak Rong")]
     district = run(tmp_path, *plans, db="huyen.db", selected_unit="huyện Kbang")
@@ -755,3 +851,67 @@ def test_cli_crosscheck_json(tmp_path, monkeypatch):
     assert by_plan.exit_code == 0 and "target_less_demanding" in by_plan.stdout
     unknown = CliRunner().invoke(app, ["crosscheck", "--db", str(db), "--unit", "xã Không Có"])
     assert unknown.exit_code == 2 and "no plan in the database" in unknown.stderr
+
+
+# --- the synthetic chains, end to end ---------------------------------------------------------------------
+
+CHAINS = Path(__file__).resolve().parents[1] / "corpus" / "synthetic" / "chains"
+# Dự án 8 is listed under "giao Ủy ban nhân dân các xã, thị trấn thực hiện" in huyen_da_krong.txt, but the
+# extractor gives it the lead of the body that guides it ("Hội Liên hiệp Phụ nữ huyện: Hướng dẫn các xã, thị
+# trấn thực hiện Dự án 8"), so the plan does not say that the communes carry it out.
+KNOWN_MISSES = {("project_missing", "xa_ta_rut.txt", "huyen_da_krong.txt", None)}
+
+
+def _key(code, lower, higher, unit):
+    return code, lower, None if code == "project_outside_programme" else higher, unit
+
+
+@pytest.mark.parametrize("chain", ["kontum_giamngheo_2024", "quangtri_dtts_2024"])
+def test_synthetic_chain_deviations_found_and_clean_links_quiet(tmp_path, chain):
+    """Files → extractor → store → cross-check, scored against the chain's expected_crosslevel.json."""
+    from sqlalchemy import select
+
+    from kehoach.pipeline.store import ingest_paths
+    from kehoach.pipeline.store.models import DocumentRow
+
+    expected = json.loads((CHAINS / chain / "expected_crosslevel.json").read_text(encoding="utf-8"))
+    store = Store(tmp_path / "chain.db")
+    with store.session() as s:
+        assert ingest_paths(s, [CHAINS / chain]).counts() == {"new": len(expected["files"])}
+        report = crosscheck(s)
+        texts = {Path(p).name: t for p, t in s.execute(select(DocumentRow.path, DocumentRow.text))}
+    store.dispose()
+
+    links = sorted((Path(link.lower.source).name, Path(link.higher.source).name) for link in report.links)
+    assert links == sorted((lower, higher) for lower, higher, _ in expected["links"])
+    got = {}
+    for cf in report.findings:
+        f = cf.as_dict()
+        lower = Path(f["lower"]["file"]).name if f["lower"] else None
+        unit = f["data"]["unit"] if f["code"] == "missing_submission" else None
+        got[_key(f["code"], lower, Path(f["higher"]["file"]).name, unit)] = f
+    want = {
+        _key(e["code"], e["lower"], e["higher"], e["data"]["unit"] if e["code"] == "missing_submission" else None): e
+        for e in expected["findings"]
+    }
+    found, extra, missed = want.keys() & got.keys(), got.keys() - want.keys(), want.keys() - got.keys()
+    print(f"{chain}: {len(found)} of {len(want)} planted deviations found, {len(extra)} other findings")
+    assert missed <= KNOWN_MISSES
+    assert extra == set()
+    clean = {tuple(pair) for pair in expected["clean_links"]}
+    assert not [k for k in got if (k[1], k[2]) in clean]
+
+    def covers(spans: list[dict], quote: str, text: str) -> bool:
+        at = text.index(quote)
+        return any(sp["start"] < at + len(quote) and at < sp["end"] for sp in spans)
+
+    # Evidence on both sides covers the quoted words, where the plans give those words a span.
+    for k in found:
+        e, f = want[k], got[k]
+        if e["code"] == "missing_submission":
+            assert covers(f["evidence"], e["higher_quote"], texts[e["higher"]]), k
+        elif e["code"] not in ("project_missing", "target_not_taken_up"):  # the quoted sentence has no value
+            assert covers(f["evidence"], e["lower_quote"], texts[e["lower"]]), k
+            if e["higher"]:
+                assert covers(f["related"], e["higher_quote"], texts[e["higher"]]), k
+        assert f["evidence"] and all(sp["text"] for sp in f["evidence"])

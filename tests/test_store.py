@@ -493,7 +493,11 @@ def test_crosscheck_findings_stored(store):
         row = s.execute(select(FindingRow).where(FindingRow.origin == "crosslevel")).scalar_one()
         assert row.evidence == [{"start": 200, "end": 205, "line": 8, "page": None, "text": "HHHHH"}]
         assert row.related == [{"start": 400, "end": 404, "line": 20, "page": None, "text": "TTTT"}]
-        assert (row.related_source, row.data["assigned"], row.data["actual"]) == ("tinh_gia_lai_3456.txt", 2.68, 1.5)
+        assert (row.related_source, row.data["assigned"], row.data["actual"]) == (
+            "tinh_gia_lai_3456.txt",
+            [2.68],
+            [1.5],
+        )
 
 
 def test_dot_export(tmp_path):
@@ -595,13 +599,14 @@ def test_cli_ingest_folder_unchanged_failed_and_new_version(tmp_path, monkeypatc
     runner = CliRunner()
 
     first = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--json"])
-    assert first.exit_code == 0, first.output
+    assert first.exit_code == 2, first.output  # the empty file fails, after the others are in
+    assert first.stderr.strip() == f"error[empty]: {(folder / 'empty.txt').resolve()}: file is empty"
     files = {Path(f["path"]).name: f for f in json.loads(first.stdout)["files"]}
     assert {name: f["status"] for name, f in files.items()} == {"a.txt": "new", "b.txt": "new", "empty.txt": "empty"}
     assert files["empty.txt"]["error"].endswith("empty.txt: file is empty")
 
     again = runner.invoke(app, ["ingest", str(folder), "--db", str(db), "--json"])
-    assert json.loads(again.stdout)["counts"] == {"unchanged": 3}
+    assert again.exit_code == 0 and json.loads(again.stdout)["counts"] == {"unchanged": 3}
 
     (folder / "a.txt").write_text(
         "UBND xã Đak Rong\nSố: 17/KH-UBND\nKẾ HOẠCH giảm nghèo năm 2024 (sửa)\n", encoding="utf-8"

@@ -14,7 +14,8 @@ from kehoach.pipeline.checks.registry import CheckContext, rule
 from kehoach.pipeline.numbers import find_amounts, words_to_number
 
 # "Bằng chữ: …" written after the amount rather than in brackets right after it.
-_IN_WORDS = regex.compile(r"\(?\s*bằng\s+chữ\s*:?\s*(?P<words>[\p{L}\s,]+?)\s*(?:\)|[.;\n]|$)", regex.I)
+_IN_WORDS_START = regex.compile(r"\(?\s*bằng\s+chữ\s*:?\s*", regex.I)
+_WORDS = regex.compile(r"(?P<words>[\p{L}\s,]+?)\s*(?:\)|[.;\n]|$)")
 
 
 def _fmt(vnd: int) -> str:
@@ -32,9 +33,11 @@ def amount_pairs(text: str, lookahead: int = 40):
         if a.in_words_vnd is not None and a.words_start is not None:
             yield a.start, a.end, a.amount_vnd, a.words_start, a.words_end, a.in_words_vnd
             continue
-        m = _IN_WORDS.match(text, a.end, min(len(text), a.end + lookahead)) or _IN_WORDS.search(
-            text, a.end, min(len(text), a.end + lookahead))
-        if m is None or regex.search(r"\d", text[a.end:m.start()]):
+        head = _IN_WORDS_START.search(text, a.end, min(len(text), a.end + lookahead))
+        if head is None or regex.search(r"\d", text[a.end:head.start()]):
+            continue
+        m = _WORDS.match(text, head.end())
+        if m is None:
             continue
         value = words_to_number(m.group("words"))
         if value is not None:

@@ -1,16 +1,19 @@
-"""Table arithmetic: total and sub-total rows against the rows they add up, total columns against their parts,
-and the column formulas a table states in its numbering row ("3=2/1", "4=2+3").
+"""Arithmetic: totals against what they add up — table total and sub-total rows, the column formulas a table
+states in its numbering row ("1=2+3"), and amounts listed in the text ("Tổng kinh phí … gồm: …").
 
 A plan's tables are written by hand in Word or Excel, so a total that no longer matches its rows is one of the
-commonest defects an auditor finds. The rules read the Document's table grid directly (not the extracted
-Plan), so they do not depend on extraction quality:
+commonest defects an auditor finds. The rules read the Document's table grid and text directly (not the
+extracted Plan), so they do not depend on extraction quality:
 
 - the header rows end at the column-numbering row ("A B 1 2 3=2/1 4 5") or at the first data row;
 - a row is a total when its label says so ("Cộng", "Tổng cộng", "Tổng số", "Toàn tỉnh" …, words in
   checks.yaml); rows numbered I, II … are groups whose values are the sum of the rows numbered 1, 2 … under
-  them; rows under "Trong đó" and dash items are details, not addends;
+  them; rows under "Trong đó" and dash items are details, not addends; "a, b" items may detail only part of
+  their row, so only a sum that exceeds it is reported;
 - only count and amount columns are summed: a column whose header says it is a rate ("Tỷ lệ", "%"), whose
   numbering-row label is a division, or whose total is smaller than one of its rows (an average) is not;
+  division formulas ("3=2/1") are rates and are reported by pct_mismatch;
+- a table broken by a page is read as one; the rest of a table whose start was not read is left alone;
 - Vietnamese number formats ("1.234,5"); tables exported from spreadsheets also write "0.69", so a dot
   followed by exactly three digits groups thousands and any other dot is a decimal point.
 """
@@ -68,6 +71,7 @@ class Row:
     tt: str
     level: int | None  # 0 total, 1 roman, 2 arabic, 3+ decimal/letter; None: a detail row, not an addend
     total: bool = False
+    label_col: int | None = None
 
 
 @dataclass
@@ -136,19 +140,22 @@ def _starts_with_any(text: str, words: list[str]) -> bool:
     return any(key == w or key.startswith(w + " ") or key.startswith(w + ":") for w in words)
 
 
-def read_table(table: Table, conf: dict | None = None) -> TableView | None:
-    """Header, rows and columns of one table; None when it has no numeric body."""
+def read_table(table: Table, conf: dict | None = None, headerless: bool = False) -> TableView | None:
+    """Header, rows and columns of one table; None when it has no numeric body. ``headerless`` reads every
+    row as data (the rest of a table broken by a page)."""
     conf = conf or {}
     grid = table.grid()
-    if table.n_rows < 3 or table.n_cols < 2:
+    if table.n_rows < (1 if headerless else 2) or table.n_cols < 2:
         return None
     texts = [[c.text.strip() if c else "" for c in row] for row in grid]
     total_words = _words(conf, "total_words", DEFAULT_TOTAL_WORDS)
     rate_words = _words(conf, "rate_words", DEFAULT_RATE_WORDS)
     detail_words = _words(conf, "detail_words", DEFAULT_DETAIL_WORDS)
 
-    number_row = next((i for i, r in enumerate(texts[:8]) if _is_number_row(r)), None)
-    if number_row is not None:
+    number_row = None if headerless else next((i for i, r in enumerate(texts[:8]) if _is_number_row(r)), None)
+    if headerless:
+        header_rows = 0
+    elif number_row is not None:
         header_rows = number_row + 1
     else:
         header_rows = 0
@@ -178,6 +185,13 @@ def read_table(table: Table, conf: dict | None = None) -> TableView | None:
         head = col.header.casefold()
         col.rate = any(w in head for w in rate_words) or bool(label and "/" in label)
         view.columns.append(col)
+    # a column of whole numbers beyond 100 holds counts or amounts whatever its header says (misaligned header)
+    for col in view.columns:
+        if col.rate and not (col.label and "/" in col.label):
+            vals = [cell_value(texts[r][col.index]) for r in range(header_rows, table.n_rows)]
+            vals = [v for v in vals if v is not None]
+            if vals and all(v == v.to_integral_value() for v in vals) and max(vals) > 100:
+                col.rate = False
 
     # rows
     tt_col_present = any(_tt_level(texts[r][0]) in (1, 2) for r in range(header_rows, table.n_rows))
@@ -210,7 +224,7 @@ def read_table(table: Table, conf: dict | None = None) -> TableView | None:
             if label.lstrip().startswith(("-", "+", "•")):
                 level = None
         view.rows.append(Row(index=r, cells=cells, label=label, label_cell=label_cell, tt=tt, level=level,
-                             total=is_total))
+                             total=is_total, label_col=label_idx))
     for col in view.columns:
         vals = [row.cells[col.index] for row in view.rows if row.cells[col.index] is not None]
         nums = sum(1 for cell in vals if cell_value(cell.text) is not None)
@@ -283,9 +297,13 @@ class SumMismatch:
 def sum_mismatches(view: TableView, tolerance: Decimal = Decimal(0)) -> list[SumMismatch]:
     """Total and group rows whose value differs from the sum of their rows, column by column."""
     out: list[SumMismatch] = []
+    cols = [r.label_col for r in view.rows if r.label_col is not None]
+    label_col = max(set(cols), key=cols.count) if cols else None
     for pos, row in enumerate(view.rows):
         if row.level is None or not (row.total or row.level < 5):
             continue
+        if row.label_col is not None and label_col is not None and row.label_col != label_col:
+            continue  # its cells are shifted against the rows it adds (a merged cell read as one column)
         kids = _children(view, pos)
         if len(kids) < 2:
             continue
@@ -309,7 +327,8 @@ def sum_mismatches(view: TableView, tolerance: Decimal = Decimal(0)) -> list[Sum
             tol = tolerance
             if places:
                 tol = max(tol, Decimal(5) / Decimal(10) ** (places + 1) * len(kids))
-            if abs(stated - computed) > tol:
+            partial = kids[0].level >= 5 and not row.total  # "a, b" items may detail only part of their row
+            if (computed - stated > tol) if partial else abs(stated - computed) > tol:
                 out.append(SumMismatch(row, col, stated, computed, len(kids)))
     return out
 
@@ -416,12 +435,12 @@ def _fmt(value: Decimal) -> str:
     return sign + ".".join(groups) + ("," + frac if frac else "")
 
 
-def _column_name(col: Column) -> str:
+def _column_name(col: Column, word: str = "cột") -> str:
     parts = [p for p in col.header.split(" / ") if p]
     name = parts[-1] if parts else ""
     if col.label:
-        name = f"{name} (cột {col.label})" if name else f"cột {col.label}"
-    return name or f"cột {col.index + 1}"
+        name = f"{name} ({word} {col.label})" if name else f"{word} {col.label}"
+    return name or f"{word} {col.index + 1}"
 
 
 def _row_name(row: Row) -> str:
@@ -429,37 +448,174 @@ def _row_name(row: Row) -> str:
 
 
 def table_views(document: Document) -> list[TableView]:
-    """Every table of a document read for arithmetic, with the table words of checks.yaml (``tables``)."""
+    """Every table of a document read for arithmetic, with the table words of checks.yaml (``tables``). A table
+    broken by a page (the next table has no header, as many columns, and numbers its rows on) is one table."""
     conf = config().get("tables", {})
-    return [v for t in document.tables if (v := read_table(t, conf)) is not None]
+    views: list[TableView] = []
+    for t in document.tables:
+        view = read_table(t, conf)
+        if views and (view is None or view.header_rows == 0):
+            rest = view or read_table(t, conf, headerless=True)
+            if rest is not None and _continues(views[-1], rest):
+                views[-1].rows.extend(rest.rows)
+                continue
+        if view is not None and not (view.header_rows == 0 and _starts_late(view)):
+            views.append(view)  # (the rest of a table whose start could not be read is left alone)
+    return views
 
 
-@rule("sum_mismatch", "error",
-      "Bảng: dòng \"{row}\", {column} ghi {stated} nhưng tổng {addends} dòng thành phần là {computed} (lệch {diff}).",
-      "Table: row \"{row}\", {column} says {stated} but its {addends} rows add up to {computed} (off by {diff}).")
-def sum_mismatch(ctx: CheckContext):
-    tolerance = Decimal(str(ctx.config.get("tolerance", 0)))
+def _starts_late(view: TableView) -> bool:
+    first = next((r.tt.strip().rstrip(".") for r in view.rows if r.tt.strip()), "")
+    return first.isdigit() and int(first) > 1
+
+
+def _continues(prev: TableView, nxt: TableView) -> bool:
+    """Whether ``nxt`` carries on ``prev`` after a page break: same columns, row numbers running on."""
+    if prev.table.n_cols != nxt.table.n_cols or not prev.rows or not nxt.rows:
+        return False
+    last = next((r.tt for r in reversed(prev.rows) if _ARABIC_TT.match(r.tt.strip())), None)
+    first = next((r.tt for r in nxt.rows if r.tt.strip()), None)
+    return bool(last and first and _ARABIC_TT.match(first.strip())
+                and int(first.strip().rstrip(".")) == int(last.strip().rstrip(".")) + 1)
+
+
+# --- amounts in text: "Tổng kinh phí … X đồng, gồm: A đồng; B đồng …" ------------------------------------
+
+_TOTAL_WORDS = regex.compile(
+    r"(?<!\p{L})tổng\s+(?:kinh\s+phí|vốn|nguồn\s+vốn|số\s+vốn|số\s+tiền|dự\s+toán|cộng|mức\s+vốn)(?!\p{L})", regex.I)
+_CONNECTOR = regex.compile(r"(?<!\p{L})(?P<conn>trong\s+đó|bao\s+gồm|gồm|chia\s+ra|cụ\s+thể|cơ\s+cấu)(?!\p{L})\s*:?", regex.I)
+_ITEM = regex.compile(r"^\s*(?:[-+•*]|[a-zđ][.)]|\d{1,2}[.)])\s*")
+_EXHAUSTIVE = {"gồm", "bao gồm", "chia ra", "cụ thể", "cơ cấu"}
+
+
+@dataclass
+class ListSum:
+    total: object  # numbers.AmountMatch
+    parts: list
+    exhaustive: bool
+    end: int
+
+
+def _money(text: str, lo: int, hi: int) -> list:
+    """Amounts in text[lo:hi] that are not unit rates ("1.650.000 đồng/người")."""
+    from kehoach.pipeline.numbers import find_amounts
+
+    return [a for a in find_amounts(text, lo, hi) if not regex.match(r"\s*/\s*\p{L}", text[a.end:a.end + 4])]
+
+
+def list_sums(text: str) -> list[ListSum]:
+    """A total amount with the amounts it is split into, in the same sentence or in the list below it."""
+    out: list[ListSum] = []
+    for tm in _TOTAL_WORDS.finditer(text):
+        line_end = text.find("\n", tm.end())
+        line_end = len(text) if line_end == -1 else line_end
+        amounts = _money(text, tm.end(), min(line_end, tm.end() + 200))
+        if not amounts:
+            continue
+        total = amounts[0]
+        after = (total.words_end + 1) if total.words_end else total.end
+        sentence_end = regex.compile(r"\.(?!\d)\s|\.$|;(?=\s*$)|\n").search(text, after)
+        s_end = sentence_end.start() if sentence_end else len(text)
+        conn = _CONNECTOR.search(text, after, max(after, s_end) if s_end > after else after)
+        if conn is None:
+            continue
+        exhaustive = " ".join(conn.group("conn").casefold().split()) in _EXHAUSTIVE
+        rest = text[conn.end():s_end]
+        if rest.strip():
+            parts = _money(text, conn.end(), s_end)
+            end = s_end
+        else:  # the parts follow as a list: one item per line
+            parts, pos, end = [], line_end + 1, line_end
+            while pos < len(text):
+                nl = text.find("\n", pos)
+                nl = len(text) if nl == -1 else nl
+                line = text[pos:nl]
+                if not line.strip():
+                    if parts:
+                        break
+                    pos = nl + 1
+                    continue
+                if not _ITEM.match(line):
+                    break
+                found = _money(text, pos, nl)
+                if not found:
+                    parts = []
+                    break  # an item without an amount: not a breakdown we can add up
+                parts.append(found[-1])
+                end, pos = nl, nl + 1
+        if len(parts) >= 2:
+            out.append(ListSum(total, parts, exhaustive, end))
+    return out
+
+
+def _rounding(amount) -> int:
+    """Half a unit of the last digit an amount is written with, in đồng ("42,335 tỷ" → 500.000 đồng)."""
+    m = regex.match(r"[\d.,]+", amount.text)
+    value = parse_decimal(m.group(0)) if m else None
+    if not value:
+        return 0
+    places = len(m.group(0).rsplit(",", 1)[1]) if "," in m.group(0) else 0
+    scale = Decimal(amount.amount_vnd) / value
+    return int(scale / Decimal(10) ** places / 2)
+
+
+def _table_sum_findings(ctx: CheckContext, tolerance: Decimal):
     for view in table_views(ctx.document):
         for m in sum_mismatches(view, tolerance):
             cell = m.row.cells[m.column.index]
             spans = [ctx.span(*row_slice(m.row, cell))]
             if m.column.header_cell is not None:
                 spans.append(ctx.span(m.column.header_cell.start, m.column.header_cell.end))
-            yield spans, {"row": _row_name(m.row), "column": _column_name(m.column), "stated": _fmt(m.stated),
-                          "computed": _fmt(m.computed), "diff": _fmt(abs(m.stated - m.computed)),
-                          "addends": m.addends, "table": view.table.index}
+            yield spans, {
+                "what": f"Bảng: dòng \"{_row_name(m.row)}\", {_column_name(m.column)}",
+                "what_en": f"Table: row \"{_row_name(m.row)}\", {_column_name(m.column, 'column')}",
+                "parts": f"tổng {m.addends} dòng thành phần", "parts_en": f"its {m.addends} rows",
+                "stated": _fmt(m.stated), "computed": _fmt(m.computed), "diff": _fmt(abs(m.stated - m.computed)),
+                "addends": m.addends, "table": view.table.index}
 
 
-@rule("formula_mismatch", "warning",
-      "Bảng: dòng \"{row}\", {column} ghi {stated} nhưng theo công thức \"{formula}\" phải là {computed}.",
-      "Table: row \"{row}\", {column} says {stated} but its formula \"{formula}\" gives {computed}.")
-def formula_mismatch(ctx: CheckContext):
-    slack = Decimal(str(ctx.config.get("slack", 0)))
+def formula_findings(ctx: CheckContext, division: bool, slack: Decimal = Decimal(0)):
+    """Cells that break their column's formula: divisions ("3=2/1") are rates, the others sums."""
     for view in table_views(ctx.document):
         for m in formula_mismatches(view, slack):
+            if ("/" in m.formula) != division:
+                continue
             cell = m.row.cells[m.column.index]
-            spans = [ctx.span(cell.start, cell.end)]
+            spans = [ctx.span(*row_slice(m.row, cell))]
             if m.column.header_cell is not None:
                 spans.append(ctx.span(m.column.header_cell.start, m.column.header_cell.end))
-            yield spans, {"row": _row_name(m.row), "column": _column_name(m.column), "formula": m.formula,
-                          "stated": _fmt(m.stated), "computed": _fmt(m.computed), "table": view.table.index}
+            yield spans, {
+                "what": f"Bảng: dòng \"{_row_name(m.row)}\", {_column_name(m.column)}",
+                "what_en": f"Table: row \"{_row_name(m.row)}\", {_column_name(m.column, 'column')}",
+                "parts": f"công thức \"{m.formula}\"", "parts_en": f"its formula \"{m.formula}\"",
+                "stated": _fmt(m.stated), "computed": _fmt(m.computed), "diff": _fmt(abs(m.stated - m.computed)),
+                "formula": m.formula, "table": view.table.index}
+
+
+def _list_sum_findings(ctx: CheckContext):
+    text = ctx.document.text
+    for ls in list_sums(text):
+        total = ls.total.amount_vnd
+        computed = sum(p.amount_vnd for p in ls.parts)
+        tol = sum(_rounding(a) for a in [ls.total, *ls.parts])
+        if ls.exhaustive and abs(computed - total) <= tol:
+            continue
+        if not ls.exhaustive and computed <= total + tol:
+            continue
+        quote = " ".join(text[ls.total.start:ls.total.end].split())
+        spans = [ctx.span(ls.total.start, ls.total.end)] + [ctx.span(p.start, p.end) for p in ls.parts]
+        yield spans, {"what": f"Tổng \"{quote}\"", "what_en": f"The total \"{quote}\"",
+                      "parts": f"{len(ls.parts)} khoản thành phần", "parts_en": f"its {len(ls.parts)} parts",
+                      "stated": _fmt(Decimal(total)) + " đồng", "computed": _fmt(Decimal(computed)) + " đồng",
+                      "diff": _fmt(Decimal(abs(computed - total))) + " đồng", "total_vnd": total, "parts_vnd": computed}
+
+
+@rule("sum_mismatch", "error",
+      "{what} ghi {stated} nhưng {parts} cộng lại là {computed} (lệch {diff}).",
+      "{what_en} says {stated} but {parts_en} give {computed} (off by {diff}).")
+def sum_mismatch(ctx: CheckContext):
+    """Totals against what they add: table total and group rows, formula rows ("1=2+3"), amounts in a list."""
+    tolerance = Decimal(str(ctx.config.get("tolerance", 0)))
+    yield from _table_sum_findings(ctx, tolerance)
+    yield from formula_findings(ctx, division=False, slack=Decimal(str(ctx.config.get("formula_slack", 0))))
+    yield from _list_sum_findings(ctx)

@@ -24,8 +24,12 @@ from kehoach.pipeline.reference import Programme, name_key, programmes
 
 _SUB = regex.compile(r"(?<!\p{L})(?:[Tt]iểu\s+dự\s+án|TIỂU\s+DỰ\s+ÁN|TDA)\s*(?:số\s*)?(?P<n>\d{1,2})(?![\d.,]\d)")
 _PROJ = regex.compile(r"(?<!\p{L})(?<!iểu\s)(?<!IỂU\s)(?:[Dd]ự\s+án|DỰ\s+ÁN|DA)\s*(?:số\s*)?(?P<n>\d{1,2})(?![\d.,]\d)")
-_TIGHT_BEFORE = regex.compile(r"^\s*[-–:(]\s*$|^\s*[-–:(]?\s*(?:(?:[Tt]iểu\s+dự\s+án|TDA)\s*\d{1,2}\s*(?:,|và|;|-)\s*)+$")
-_AFTER = regex.compile(r"^\s*(?:,|-|–)?\s*(?:thuộc|của)?\s*$")
+_TIGHT_BEFORE = regex.compile(r"^\s*[-–:(]\s*$")
+_TIGHT_LIST = regex.compile(r"^\s*[-–:(]\s*(?:(?:[Tt]iểu\s+dự\s+án|TDA)\s*\d{1,2}\s*(?:,|và|-)\s*)+$")
+_LIST_BEFORE = regex.compile(r"^\s*[-–:(,]?\s*(?:(?:[Tt]iểu\s+dự\s+án|TDA)\s*\d{1,2}\s*(?:,|và|-)\s*)*$")
+_AFTER_TIGHT = regex.compile(r"^\s*(?:-|–)?\s*(?:thuộc|của)?\s*$")
+_AFTER_COMMA = regex.compile(r"^\s*,\s*(?:thuộc|của)?\s*$")
+_OWN_SUBS = regex.compile(r"\s*[-–:(]\s*(?:[Tt]iểu\s+dự\s+án|TDA)")
 
 
 @dataclass
@@ -60,12 +64,19 @@ def mentions(ctx: CheckContext) -> list[Mention]:
         sub = int(m.group("n"))
         parent = None
         before = [p for p in projs if p[1] <= m.start() and m.start() - p[1] <= 80]
-        if before and _TIGHT_BEFORE.match(text[before[-1][1]:m.start()]):
-            parent = before[-1][2]
-        if parent is None:
-            after = next((p for p in projs if p[0] >= m.end()), None)
-            if after and after[0] - m.end() <= 12 and _AFTER.match(text[m.end():after[0]]):
-                parent = after[2]
+        gap_before = text[before[-1][1]:m.start()] if before else None
+        after = next((p for p in projs if p[0] >= m.end()), None)
+        gap_after = text[m.end():after[0]] if after and after[0] - m.end() <= 12 else None
+        if gap_before is not None and _TIGHT_BEFORE.match(gap_before):
+            parent = before[-1][2]  # "Dự án 4 - Tiểu dự án 3"
+        elif gap_after is not None and _AFTER_TIGHT.match(gap_after):
+            parent = after[2]  # "Tiểu dự án 1 Dự án 3", "Tiểu dự án 2 thuộc Dự án 6"
+        elif gap_before is not None and _TIGHT_LIST.match(gap_before):
+            parent = before[-1][2]  # "Dự án 4 - Tiểu dự án 1 và Tiểu dự án 3"
+        elif gap_after is not None and _AFTER_COMMA.match(gap_after) and not _OWN_SUBS.match(text, after[1]):
+            parent = after[2]  # "Tiểu dự án 1, Dự án 7"
+        elif gap_before is not None and _LIST_BEFORE.match(gap_before):
+            parent = before[-1][2]  # "Dự án 5, Tiểu dự án 3"
         if parent is None:
             for section in reversed(ctx.structure.section_at(m.start())):
                 head = text[section.heading.start:section.heading.end]
@@ -170,7 +181,8 @@ def unknown_project(ctx: CheckContext):
             continue
         if not m.tied and any(progs[k].has(m.project, m.subproject) for k in named if progs[k].projects):
             continue  # it exists in another programme the plan names
-        found.setdefault((prog.key, m.project, m.subproject), []).append(m)
+        key = (prog.key, m.project, m.subproject if prog.project(m.project) else None)  # no project: say that only
+        found.setdefault(key, []).append(m)
     for (key, project, subproject), ms in found.items():
         prog = progs[key]
         spans = [_evidence_span(ctx, m) for m in ms[: int(ctx.config.get("max_evidence", 4))]]

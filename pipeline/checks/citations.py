@@ -33,13 +33,32 @@ def _iso(d: PartialDate) -> str | None:
     return d.iso()
 
 
+_GAP = regex.compile(r"^[\s,;:]*(?:ban\s+hành\s+)?(?:ngày\s*)?$", regex.I)
+
+
+def _symbol_pattern(number: str) -> regex.Pattern:
+    """The symbol as it may be written: spaces around "/" and "-" ("47- KH/TU", "91/KH – UBND")."""
+    parts = regex.split(r"\s*([/\-–])\s*", number.strip())
+    body = "".join(r"\s*[-–]\s*" if p in "-–" and p else r"\s*/\s*" if p == "/" else regex.escape(p) for p in parts)
+    return regex.compile(body, regex.I)
+
+
 def mention_dates(ctx: CheckContext, ref: LegalRef) -> list[tuple[Span, DateMatch | None]]:
-    """Each place a document is cited with the date written in that citation (None when it has none)."""
+    """Each place a document is cited with its own date: the date written right after its symbol ("… số
+    61/2015/NĐ-CP ngày 09/7/2018"), not a date inside its title (None when it has none)."""
+    text = ctx.document.text
+    symbol = _symbol_pattern(ref.number) if ref.number else None
     out = []
     for span in ref.mentions or ([ref.span] if ref.span else []):
-        dates = find_dates(ctx.document.text, span.start, span.end)
-        full = [d for d in dates if d.date.year]
-        out.append((span, full[0] if full else None))
+        dates = [d for d in find_dates(text, span.start, span.end) if d.date.year]
+        date = None
+        if symbol is None:
+            date = dates[0] if dates else None
+        else:
+            sm = symbol.search(text, span.start, span.end)
+            if sm is not None:
+                date = next((d for d in dates if d.start >= sm.end() and _GAP.match(text[sm.end():d.start])), None)
+        out.append((span, date))
     return out
 
 
@@ -51,7 +70,13 @@ def _refs(ctx: CheckContext) -> Iterator[LegalRef]:
         yield ref
 
 
-def _quote(span: Span) -> str:
+def _quote(span: Span, date: DateMatch | None = None, ctx: CheckContext | None = None, number: str | None = None) -> str:
+    """The citation as a reader quotes it: from its symbol to its date ("61/2015/NĐ-CP ngày 09/7/2018") when
+    both are known, else the citation."""
+    if date is not None and ctx is not None and number:
+        sm = _symbol_pattern(number).search(ctx.document.text, span.start, span.end)
+        if sm is not None and sm.start() < date.end:
+            return " ".join(ctx.text(sm.start(), date.end).split())
     return " ".join((span.text or "").split())
 
 
@@ -82,7 +107,8 @@ def citation_date_conflict(ctx: CheckContext):
         (a_span, a), (b_span, b) = list(seen.values())[:2]
         if _symbol_year(ref.number) is None and a.date.year != b.date.year and ctx.config.get("same_year_only", True):
             continue  # numbers without a year restart every year: likely two documents with one number
-        yield [a_span, b_span], {"number": ref.number, "first": _quote(a_span), "second": _quote(b_span),
+        yield [a_span, b_span], {"number": ref.number, "first": _quote(a_span, a, ctx, ref.number),
+                                 "second": _quote(b_span, b, ctx, ref.number),
                                  "line_a": a_span.line, "line_b": b_span.line,
                                  "dates": [a.iso, b.iso]}
 
@@ -124,7 +150,8 @@ def number_year_mismatch(ctx: CheckContext):
             continue
         for span, date in mention_dates(ctx, ref):
             if date is not None and date.date.year and date.date.year != year:
-                yield [span], {"number": ref.number, "symbol_year": year, "quote": _quote(span), "line": span.line,
+                yield [span], {"number": ref.number, "symbol_year": year, "quote": _quote(span, date, ctx, ref.number),
+                               "line": span.line,
                                "date_year": date.date.year}
 
 
@@ -178,8 +205,8 @@ def national_doc_mismatch(ctx: CheckContext):
             if symbol_year is not None and date.date.year != symbol_year:
                 continue  # number_year_mismatch already says it
             y, m, d = nd.date.split("-")
-            yield [span], {"number": nd.number, "quote": _quote(span), "line": span.line,
-                           "expected": f"{nd.type.value.replace('_', ' ')} ngày {d}/{m}/{y} của {nd.issuer}",
+            yield [span], {"number": nd.number, "quote": _quote(span, date, ctx, ref.number), "line": span.line,
+                           "expected": f"văn bản ngày {d}/{m}/{y} của {nd.issuer}",
                            "expected_en": f"dated {d}/{m}/{y}, issued by {nd.issuer}", "reference_date": nd.date}
             break
         if ref.issuer and nd.issuer:

@@ -9,6 +9,9 @@ from kehoach.pipeline.segment import AUTHORITY, RECIPIENTS
 
 _KT = regex.compile(r"\bKT\s*\.\s*(?P<head>[\p{Lu} ]+?)\s*$", regex.M)
 _POSITION = regex.compile(r"^\s*\**\s*(?P<pos>(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG))\s*\**\s*$", regex.M)
+_RECIPIENTS_IN_CELL = regex.compile(r"(?<!\p{L})Nơi\s+nhận\s*:", regex.I)
+_AUTHORITY_IN_CELL = regex.compile(r"(?<!\p{L})(?:TM|KT|TL|TUQ)\s*\.\s*(?:ỦY\s+BAN|UBND|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG)"
+                                   r"|^\s*(?:PHÓ\s+)?CHỦ\s+TỊCH\s*$", regex.M)
 _ORGANISATION = regex.compile(r"TỔ\s+CHỨC\s+THỰC\s+HIỆN|PHÂN\s+CÔNG|TRÁCH\s+NHIỆM", regex.I)
 
 
@@ -57,7 +60,12 @@ def missing_parts(ctx: CheckContext):
     tail = [ctx.span(max(0, end - 40), end)] if end else kind_span
     # a plan issued as the annex of a Quyết định is sent and signed by the decision
     decision_lines = ctx.text(s.decision.start, s.decision.end).split("\n") if s.decision else []
-    if s.closing.recipients is None and not any(RECIPIENTS.match(ln) for ln in decision_lines):
+    # a closing laid out as a two-column table puts "Nơi nhận:" and "TM. ỦY BAN NHÂN DÂN …" inside cells
+    end_mark = doc.text.rfind("./.")  # the body's last sentence ends with "./."
+    rest = doc.text[end_mark if end_mark != -1 else len(doc.text) * 3 // 5:]
+    if (s.closing.recipients is None and not any(RECIPIENTS.match(ln) for ln in decision_lines)
+            and not _RECIPIENTS_IN_CELL.search(rest)):
         yield tail, {"part": "nơi nhận"}
-    if s.closing.signature is None and not any(AUTHORITY.match(ln) for ln in decision_lines):
+    if (s.closing.signature is None and not any(AUTHORITY.match(ln) for ln in decision_lines)
+            and not _AUTHORITY_IN_CELL.search(rest)):
         yield tail, {"part": "chữ ký (thẩm quyền, chức vụ, họ tên)"}

@@ -4,17 +4,18 @@ The higher plans of a plan are the ones its references resolve to at a higher le
 none does, the plan of its district (then province) for a period that covers its own, from the
 administrative hierarchy. For each such link:
 
-- the number and date cited are the higher plan's (``cited_number_mismatch``, ``cited_date_mismatch``), and a
-  plan linked only through the hierarchy is noted as not citing it (``higher_plan_not_cited``);
+- the number and date cited are the higher plan's (``citation_number_mismatch``, ``citation_date_mismatch``),
+  and a plan linked only through the hierarchy is noted as not citing it (``higher_plan_not_cited``);
 - the period fits inside the higher plan's (``period_outside_higher``);
 - targets the higher plan assigns to this unit (a row of a per-unit table, or "giao UBND các xã …") are taken
   up (``target_not_taken_up``) with a value at least as demanding (``target_less_demanding``);
-- projects the higher plan gives to this level are present (``project_not_taken_up``), and none is outside
+- projects the higher plan gives to this level are present (``project_missing``), and none is outside
   the programme catalogue (``project_outside_programme``, when a catalogue is available);
-- deadlines the higher plan sets for this unit are kept, no later (``deadline_not_taken_up``,
-  ``deadline_later_than_higher``), and reporting duties are taken up (``reporting_not_taken_up``);
-- units under a district or province (from the gazetteer) with no plan for its period
-  (``missing_submission``, on the higher plan).
+- the plan's deadline for a task the higher plan sets a deadline for is no later (``deadline_later_than_higher``),
+  and reporting duties given to this unit are taken up (``reporting_not_taken_up``);
+- units under a district or province with no plan for its period (``missing_submission``, on the higher
+  plan): the units of the gazetteer that the higher plan's per-unit table gives targets to (all of them
+  when it has no such table).
 
 Every finding carries evidence in the lower plan (``evidence``) and in the higher plan (``related``, with
 ``related_source`` its file); a missing submission has only the higher plan, so its evidence is there.
@@ -27,7 +28,7 @@ import logging
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 from functools import lru_cache
 
 import regex
@@ -36,6 +37,7 @@ from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from kehoach.pipeline.store.graph import (
+    LEVEL_RANK,
     PlanIndex,
     PlanInfo,
     fold,
@@ -48,7 +50,7 @@ from kehoach.pipeline.store.graph import (
     types_in,
 )
 from kehoach.pipeline.store.models import DocumentRow, FindingRow, LegalRefRow, PlanRow, RunRow
-from kehoach.schemas.plan import Deadline, Finding, LegalRef, PartialDate, Plan, Span, Target
+from kehoach.schemas.plan import Deadline, Finding, LegalRef, PartialDate, Plan, Project, Span, Target
 
 log = logging.getLogger(__name__)
 
@@ -57,8 +59,10 @@ log = logging.getLogger(__name__)
 UnitsUnder = Callable[..., list[str]]
 Catalogue = Callable[[str | None], "set[tuple[int, int | None]] | None"]
 
-INDICATOR_SIMILARITY = 70  # rapidfuzz token-set ratio for two target indicators to be the same measure
-TASK_SIMILARITY = 60  # for two deadlines' "what" to be the same task
+INDICATOR_SIMILARITY = 60  # rapidfuzz token-set ratio for two target indicators to be the same measure
+# rapidfuzz token-sort ratio for two deadlines' tasks to be the same task: stricter than a token-set ratio,
+# which calls "build the plan and send it to the district" and "report results to the district" alike.
+TASK_SIMILARITY = 70
 _EPS = 1e-9
 
 # "UBND các xã, thị trấn", "cấp xã", "từng xã": a target or task given to every unit of a level.
@@ -66,6 +70,8 @@ _GENERIC = regex.compile(r"^(?:tất cả các|các|cấp|mỗi|từng)\s+(?P<re
 # "toàn xã", "toàn huyện": the plan's own unit as a whole.
 _WHOLE = regex.compile(r"^(?:trên địa bàn\s+)?toàn\s+(?P<rest>.+)$")
 _PARTS = regex.compile(r"\s*(?:[,;]|\bvà\b)\s*")
+# Inside a task: "chỉ đạo UBND cấp xã …", "hướng dẫn các xã …" name the level that acts (not "Xã hội").
+_LEVEL_IN_TASK = regex.compile(r"(?<!\p{L})(?:cấp|các|từng|mỗi)\s+(?P<rest>\p{L}+(?:\s+\p{L}+)?)")
 
 
 # --- who a text applies to --------------------------------------------------------------------------------
@@ -140,6 +146,31 @@ class _Higher:
         self.projects = _Given(plan.projects, lambda p: p.lead)
         self.deadlines = _Given(plan.deadlines, lambda d: d.who)
         self.duties = _Given([a for a in plan.assignments if a.role == "bao_cao"], lambda a: a.body)
+        # Projects listed without a lead under the tasks of one body ("UBND các xã, thị trấn: - Dự án 1 …
+        # - Dự án 8 …") are that body's: the section runs from its assignment to the next one.
+        placed = sorted((a for a in plan.assignments if a.span), key=lambda a: a.span.start)
+        sections = []
+        for i, a in enumerate(placed):
+            end = placed[i + 1].span.start if i + 1 < len(placed) else None
+            listed = [
+                p
+                for p in plan.projects
+                if p.lead is None and p.span and a.span.start <= p.span.start and (end is None or p.span.start < end)
+            ]
+            if listed:
+                sections.append((a, listed))
+        self.sections = _Given(sections, lambda section: section[0].body)
+        self.tasks = _Given(plan.assignments, lambda a: a.body)
+
+    def given_tasks(self, plan: PlanInfo) -> list:
+        """The higher plan's assignments to this unit or its level ("Ủy ban nhân dân các xã, thị trấn")."""
+        return self.tasks.to(plan)
+
+    def projects_for(self, plan: PlanInfo) -> list[Project]:
+        given = self.projects.to(plan)
+        for _, listed in self.sections.to(plan):
+            given += [p for p in listed if p not in given]
+        return given
 
 
 def own_scope(scope: str | None, plan: PlanInfo) -> bool:
@@ -396,7 +427,7 @@ def check_citation(link: _Link) -> list[Finding | None]:
         if ref.number and h.symbol_key and symbol_key(ref.number) != h.symbol_key:
             out.append(
                 link.finding(
-                    "cited_number_mismatch",
+                    "citation_number_mismatch",
                     "error",
                     f"Viện dẫn số {ref.number} nhưng kế hoạch cấp trên có số {h.number}/{h.symbol}.",
                     f"Cites number {ref.number}; the higher plan is {h.number}/{h.symbol}.",
@@ -408,17 +439,17 @@ def check_citation(link: _Link) -> list[Finding | None]:
             )
         if h.issue_date:
             wrong = [d for d in dict.fromkeys([ref.date, *ref.dates_seen]) if d and d != h.issue_date]
-            for date in wrong:
+            for when in wrong:
                 out.append(
                     link.finding(
-                        "cited_date_mismatch",
+                        "citation_date_mismatch",
                         "error",
-                        f"Viện dẫn {ref.number or 'kế hoạch cấp trên'} ngày {date} nhưng kế hoạch cấp trên ban hành "
+                        f"Viện dẫn {ref.number or 'kế hoạch cấp trên'} ngày {when} nhưng kế hoạch cấp trên ban hành "
                         f"ngày {h.issue_date}.",
-                        f"Cites {ref.number or 'the higher plan'} as dated {date}; it was issued on {h.issue_date}.",
+                        f"Cites {ref.number or 'the higher plan'} as dated {when}; it was issued on {h.issue_date}.",
                         cited,
                         _spans(hp.evidence.get("issue_date")),
-                        cited_date=date,
+                        cited_date=when,
                         higher_date=h.issue_date,
                     )
                 )
@@ -443,8 +474,10 @@ def check_period(link: _Link) -> list[Finding | None]:
     ]
 
 
-def _directions_fit(a: str | None, b: str | None) -> bool:
-    return a is None or b is None or a == b
+def _polarity(direction: str | None) -> str | None:
+    """ "down" for a level to bring a value down to ("còn 6,11%"), "up" for everything else (reductions by,
+    coverage, counts): only targets of one polarity measure the same thing."""
+    return None if direction is None else ("down" if direction == "reduce_to" else "up")
 
 
 def _same_measure(assigned: Target, own: Target) -> float:
@@ -452,7 +485,8 @@ def _same_measure(assigned: Target, own: Target) -> float:
         return 0.0
     if assigned.year and own.year and assigned.year != own.year:
         return 0.0
-    if not _directions_fit(assigned.direction, own.direction):
+    pa, po = _polarity(assigned.direction), _polarity(own.direction)
+    if pa and po and pa != po:
         return 0.0
     return fuzz.token_set_ratio(fold(assigned.indicator), fold(own.indicator))
 
@@ -460,8 +494,7 @@ def _same_measure(assigned: Target, own: Target) -> float:
 def _at_least_as_demanding(assigned: Target, own: Target) -> bool:
     """Lower is better for "reduce to" (a rate brought down to 6.11%); higher is better otherwise
     (a reduction by 2 points, households helped, a coverage rate). Ranges compare at their lenient bound."""
-    direction = assigned.direction or own.direction
-    if direction == "reduce_to":
+    if _polarity(assigned.direction or own.direction) == "down":
         required = assigned.value_max if assigned.value_max is not None else assigned.value
         promised = own.value_max if own.value_max is not None else own.value
         return promised <= required + _EPS
@@ -473,47 +506,68 @@ def _fmt(t: Target) -> str:
     return f"{value}{'' if t.unit == '%' else ' '}{t.unit}"
 
 
+def _unique(spans: Iterable[Span | None]) -> list[Span]:
+    return list(dict.fromkeys(s for s in spans if s is not None))
+
+
 def check_targets(link: _Link) -> list[Finding | None]:
+    """Targets the higher plan gives this unit: each taken up, at least as demanding. One finding per kind
+    and link (the rate and the household count of one table row are one shortfall)."""
     low = link.info.lower
-    assigned = link.prepared.targets.to(low)
     own = [t for t in link.lower.targets if own_scope(t.scope, low)]
-    out: list[Finding | None] = []
-    for t in assigned:
+    missing: list[Target] = []
+    short: list[tuple[Target, Target]] = []
+    for t in link.prepared.targets.to(low):
         scored = [(score, o) for o in own if (score := _same_measure(t, o)) >= INDICATOR_SIMILARITY]
         if not scored:
-            out.append(
-                link.finding(
-                    "target_not_taken_up",
-                    "warning",
-                    f'Chỉ tiêu cấp trên giao "{t.indicator}" ({_fmt(t)}) không có trong kế hoạch.',
-                    f'Target assigned by the higher plan, "{t.indicator}" ({_fmt(t)}), is not in the plan.',
-                    [],
-                    _spans(t.span),
-                    indicator=t.indicator,
-                    assigned=t.value,
-                    unit=t.unit,
-                )
-            )
+            missing.append(t)
             continue
         _, match = max(scored, key=lambda so: (so[0], fuzz.ratio(fold(t.indicator), fold(so[1].indicator))))
         if not _at_least_as_demanding(t, match):
-            out.append(
-                link.finding(
-                    "target_less_demanding",
-                    "error",
-                    f'Chỉ tiêu "{match.indicator}" đặt {_fmt(match)}, thấp hơn mức cấp trên giao {_fmt(t)}.',
-                    f'Target "{match.indicator}" is set at {_fmt(match)}, less than the {_fmt(t)} assigned.',
-                    _spans(match.span),
-                    _spans(t.span),
-                    indicator=t.indicator,
-                    assigned=t.value,
-                    assigned_max=t.value_max,
-                    actual=match.value,
-                    actual_max=match.value_max,
-                    unit=t.unit,
-                    direction=t.direction or match.direction,
-                )
+            short.append((t, match))
+    out: list[Finding | None] = []
+    if missing:
+        listed = "; ".join(f'"{t.indicator}" {_fmt(t)}' for t in missing)
+        out.append(
+            link.finding(
+                "target_not_taken_up",
+                "warning",
+                f"Chỉ tiêu cấp trên giao không có trong kế hoạch: {listed}.",
+                f"Targets assigned by the higher plan are not in the plan: {listed}.",
+                [],
+                _unique(t.span for t in missing),
+                targets=[{"indicator": t.indicator, "assigned": t.value, "unit": t.unit} for t in missing],
+                assigned=[t.value for t in missing],
+                unit=[t.unit for t in missing],
             )
+        )
+    if short:
+        listed = "; ".join(f'"{m.indicator}" {_fmt(m)} < {_fmt(t)}' for t, m in short)
+        out.append(
+            link.finding(
+                "target_less_demanding",
+                "error",
+                f"Chỉ tiêu thấp hơn mức cấp trên giao: {listed}.",
+                f"Targets set below what the higher plan assigned: {listed}.",
+                _unique(m.span for _, m in short),
+                _unique(t.span for t, _ in short),
+                targets=[
+                    {
+                        "indicator": t.indicator,
+                        "assigned": t.value,
+                        "assigned_max": t.value_max,
+                        "actual": m.value,
+                        "actual_max": m.value_max,
+                        "unit": t.unit,
+                        "direction": t.direction or m.direction,
+                    }
+                    for t, m in short
+                ],
+                assigned=[t.value for t, _ in short],
+                actual=[m.value for _, m in short],
+                unit=[t.unit for t, _ in short],
+            )
+        )
     return out
 
 
@@ -528,24 +582,24 @@ def _project_label(project: int, subproject: int | None) -> str:
 
 
 def check_projects(link: _Link) -> list[Finding | None]:
+    """Projects the higher plan gives this level (its lead names the level or this unit) are in the plan."""
     have = {(p.project, p.subproject) for p in link.lower.projects}
-    out: list[Finding | None] = []
-    for p in link.prepared.projects.to(link.info.lower):
-        if not _covers(have, p.project, p.subproject):
-            label = _project_label(p.project, p.subproject)
-            out.append(
-                link.finding(
-                    "project_not_taken_up",
-                    "warning",
-                    f"{label} cấp trên giao cho cấp này không có trong kế hoạch.",
-                    f"{label}, given to this level by the higher plan, is not in the plan.",
-                    [],
-                    _spans(p.span),
-                    project=p.project,
-                    subproject=p.subproject,
-                )
-            )
-    return out
+    missing = [p for p in link.prepared.projects_for(link.info.lower) if not _covers(have, p.project, p.subproject)]
+    if not missing:
+        return []
+    listed = ", ".join(_project_label(p.project, p.subproject) for p in missing)
+    return [
+        link.finding(
+            "project_missing",
+            "warning",
+            f"Kế hoạch cấp trên giao cho cấp này {listed}; kế hoạch không có.",
+            f"The higher plan gives this level {listed}; the plan does not carry it out.",
+            _unique(p.span for p in link.lower.projects),
+            # The projects, and the higher plan's task for this level that they come with.
+            _unique([*(p.span for p in missing), *(a.span for a in link.prepared.given_tasks(link.info.lower))]),
+            missing=[{"project": p.project, "subproject": p.subproject} for p in missing],
+        )
+    ]
 
 
 def _in_catalogue(known: set[tuple[int, int | None]], project: int, subproject: int | None) -> bool:
@@ -594,50 +648,78 @@ def _date_str(d: PartialDate) -> str:
     return "/".join(str(x) for x in (d.day, d.month, d.year) if x is not None) or "?"
 
 
-def _best_deadline(wanted: Deadline, own: list[Deadline]) -> Deadline | None:
-    cands = [d for d in own if (d.recurring or None) == (wanted.recurring or None)]
+def _ordinal(d: PartialDate, year: int) -> int:
+    try:
+        return date(d.year or year, d.month or 6, d.day or 15).toordinal()
+    except ValueError:
+        return date(d.year or year, d.month or 6, 28).toordinal()
+
+
+def _task_level(deadline: Deadline, plan: PlanInfo) -> str | None:
+    """Whose action a higher plan's deadline for this unit is about: the level below when the task names it
+    ("chỉ đạo UBND cấp xã xây dựng kế hoạch"), else this unit's own."""
+    below = set()
+    for m in _LEVEL_IN_TASK.finditer(fold(deadline.what)):
+        for word in types_in(m.group("rest")):
+            level = type_level(word)
+            if level and LEVEL_RANK[level] < plan.rank:
+                below.add(level)
+    return min(below, key=LEVEL_RANK.get) if below else plan.level
+
+
+def _actor_levels(deadline: Deadline, plan: PlanInfo) -> set[str | None]:
+    """Levels of the actors a plan's own deadline binds: the units its "who" names ("UBND các xã, thị trấn",
+    "UBND xã"), else the plan's own unit (its offices and officers)."""
+    types, names = _audience(deadline.who or "")
+    if types:
+        levels = {type_level(t) for t in types}
+        return (levels - {None}) | ({"huyen", "tinh"} if None in levels else set())
+    levels = {level for _, level in names if level} | ({parse_unit(deadline.who).level} - {None})
+    return levels or {plan.level}
+
+
+def _counterpart(wanted: Deadline, own: list[Deadline], plan: PlanInfo, year: int) -> Deadline | None:
+    """The plan's deadline for the same task as a higher plan's deadline: same actors' level, same
+    recurrence, a similar task; among similar tasks the nearest date (a report due in June and one due in
+    December are the same words)."""
+    level = _task_level(wanted, plan)
+    cands = [d for d in own if (d.recurring or None) == (wanted.recurring or None) and level in _actor_levels(d, plan)]
     if wanted.what:
-        scored = [(fuzz.token_set_ratio(fold(wanted.what), fold(d.what)), d) for d in cands if d.what]
+        scored = [(fuzz.token_sort_ratio(fold(wanted.what), fold(d.what)), d) for d in cands if d.what]
         scored = [(s, d) for s, d in scored if s >= TASK_SIMILARITY]
-        return max(scored, key=lambda sd: sd[0])[1] if scored else None
-    return cands[0] if len(cands) == 1 else None
+        if not scored:
+            return None
+        top = max(s for s, _ in scored)
+        near = [d for s, d in scored if s >= top - 5]
+    else:
+        near = cands
+    target = _ordinal(wanted.date, year)
+    return min(near, key=lambda d: abs(_ordinal(d.date, year) - target)) if near else None
 
 
 def check_deadlines(link: _Link) -> list[Finding | None]:
+    """The plan's deadline for a task the higher plan sets a deadline for is not later than it."""
     low = link.info.lower
+    year = (_period(low) or (low.issue_year or date.today().year,))[0]
     out: list[Finding | None] = []
     for d in link.prepared.deadlines.to(low):
-        match = _best_deadline(d, link.lower.deadlines)
-        what = d.what or "nhiệm vụ"
-        if match is None:
-            out.append(
-                link.finding(
-                    "deadline_not_taken_up",
-                    "warning",
-                    f'Thời hạn cấp trên giao "{what}" (trước {_date_str(d.date)}) không có trong kế hoạch.',
-                    f'The deadline set by the higher plan for "{what}" ({_date_str(d.date)}) is not in the plan.',
-                    [],
-                    _spans(d.span),
-                    what=d.what,
-                    higher_date=d.date.model_dump(),
-                )
+        match = _counterpart(d, link.lower.deadlines, low, year)
+        if match is None or _compare_dates(match.date, d.date) <= 0:
+            continue
+        what = match.what or d.what or "nhiệm vụ"
+        out.append(
+            link.finding(
+                "deadline_later_than_higher",
+                "error",
+                f'Thời hạn "{what}" là {_date_str(match.date)}, muộn hơn thời hạn cấp trên {_date_str(d.date)}.',
+                f'Deadline for "{what}" is {_date_str(match.date)}, later than the higher plan\'s {_date_str(d.date)}.',
+                _spans(match.span),
+                _spans(d.span),
+                what=d.what,
+                date=match.date.model_dump(),
+                higher_date=d.date.model_dump(),
             )
-        elif _compare_dates(match.date, d.date) > 0:
-            out.append(
-                link.finding(
-                    "deadline_later_than_higher",
-                    "error",
-                    f'Thời hạn "{match.what or what}" là {_date_str(match.date)}, muộn hơn thời hạn cấp trên '
-                    f"{_date_str(d.date)}.",
-                    f'Deadline for "{match.what or what}" is {_date_str(match.date)}, later than the higher plan\'s '
-                    f"{_date_str(d.date)}.",
-                    _spans(match.span),
-                    _spans(d.span),
-                    what=d.what,
-                    date=match.date.model_dump(),
-                    higher_date=d.date.model_dump(),
-                )
-            )
+        )
     return out
 
 
@@ -707,6 +789,23 @@ def _children(units_under: UnitsUnder, h: PlanInfo, year: int) -> list[str]:
     return units_under(province, district)
 
 
+def _expected_units(gazetteer: list[str], plan: Plan) -> list[str]:
+    """The gazetteer's units that the plan's per-unit table names (targets or baselines by unit); all of
+    them when it names none. A plan for a programme area (vùng DTTS) lists only the units in the area."""
+    rows: dict[str, set[str | None]] = defaultdict(set)
+    for t in (*plan.targets, *plan.baselines):
+        if t.scope:
+            unit = parse_unit(t.scope)
+            rows[_loose(unit.name)].add(unit.level)
+    listed = []
+    for name in gazetteer:
+        unit = parse_unit(name)
+        levels = rows.get(_loose(unit.name), set())
+        if levels and (unit.level is None or None in levels or unit.level in levels):
+            listed.append(name)
+    return listed or gazetteer
+
+
 def missing_submissions(
     highers: Iterable[PlanInfo],
     index: PlanIndex,
@@ -722,35 +821,50 @@ def missing_submissions(
     present_for: dict[int, list[tuple[str | None, str | None]]] = defaultdict(list)
     for link in links:
         present_for[link.higher.id].append((link.lower.unit_key, link.lower.level))
+    by_parent: dict[str, list[PlanInfo]] = defaultdict(list)
+    by_province: dict[str, list[PlanInfo]] = defaultdict(list)
+    for p in index.plans.values():
+        by_parent[_loose(p.parent_key)].append(p)
+        by_province[_loose(p.province_key)].append(p)
     out: list[CrossFinding] = []
     done: set[tuple] = set()
     for h in highers:
         period = _period(h)
         if h.level not in _CHILD_LEVEL or period is None or not _is_plan(h) or not h.unit_key:
             continue
-        units = _children(units_under, h, period[0])
+        plan = plans[h.id]
+        units = _expected_units(_children(units_under, h, period[0]), plan)
         if not units:
             continue
         present = list(present_for[h.id])
         own = _loose(h.unit_key)
-        for p in index.plans.values():
-            under = _loose(p.parent_key) == own or (h.level == "tinh" and _loose(p.province_key) == own)
+        for p in by_parent.get(own, []) + (by_province.get(own, []) if h.level == "tinh" else []):
             pp = _period(p) or ((p.issue_year, p.issue_year) if p.issue_year else None)
-            if under and p.rank < h.rank and pp and pp[0] <= period[1] and period[0] <= pp[1]:
+            if p.rank < h.rank and pp and pp[0] <= period[1] and period[0] <= pp[1]:
                 present.append((p.unit_key, p.level))
-        loose_present = {(_loose(k), level) for k, level in present}
-        plan = plans[h.id]
+        present_levels: dict[str, set[str | None]] = defaultdict(set)
+        for k, lv in present:
+            present_levels[_loose(k)].add(lv)
         for name in units:
             unit = parse_unit(name)
             key, level = unit.name, unit.level
             if not key or (h.unit_key, period, key) in done:
                 continue
-            if any(_loose(key) == k and (level is None or lv is None or lv == level) for k, lv in loose_present):
+            levels = present_levels.get(_loose(key), set())
+            if levels and (level is None or None in levels or level in levels):
                 continue
             done.add((h.unit_key, period, key))
-            rows = [t.span for t in plan.targets if t.span and _loose(parse_unit(t.scope).name) == _loose(key)]
+            # The unit's row of the higher plan's table (every cell read from it), else its task for all units.
+            rows = sorted(
+                _unique(
+                    t.span
+                    for t in (*plan.targets, *plan.baselines)
+                    if t.span and _loose(parse_unit(t.scope).name) == _loose(key)
+                ),
+                key=lambda sp: sp.start,
+            )
             generic = [a.span for a in plan.assignments if a.span and _GENERIC.match(split_body(a.body))]
-            evidence = rows[:1] or generic[:1] or _anchor(plan)
+            evidence = rows or generic[:1] or _anchor(plan)
             if not evidence:
                 continue
             years = f"{period[0]}" if period[0] == period[1] else f"{period[0]}-{period[1]}"

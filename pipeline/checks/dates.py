@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import regex
 
 from kehoach.pipeline.checks.citations import after, issue_date
-from kehoach.pipeline.checks.registry import CheckContext, rule
+from kehoach.pipeline.checks.registry import CheckContext, config, rule
 from kehoach.pipeline.dates import date_at, find_dates
 from kehoach.pipeline.reference import name_key
 from kehoach.schemas.plan import PartialDate
@@ -34,6 +34,8 @@ _PREPARE = regex.compile(r"(?<!\p{L})(?:xây\s+dựng|ban\s+hành|lập|phê\s+d
 _SUBMIT = regex.compile(r"(?<!\p{L})(?:gửi|nộp|trình)(?!\p{L})", regex.I)
 _OTHER_ACTOR = regex.compile(r"(?<!\p{L})(?:chỉ\s+đạo|hướng\s+dẫn|đôn\s+đốc|yêu\s+cầu|giao)\s+(?:cho\s+)?(?:UBND|Ủy\s+ban|các|phòng|cấp)",
                              regex.I)
+_PAST = regex.compile(r"(?<!\p{L})đã\s+(?:\p{L}+\s+){0,3}?(?:hoàn\s+thành|thực\s+hiện|triển\s+khai|tổ\s+chức)", regex.I)
+_PAST_SECTIONS = ["kết quả", "đánh giá", "tình hình", "thực trạng"]
 _STOPWORDS = {"trong", "về", "trước", "gửi", "cho", "và", "để", "theo", "tại", "chậm", "hoàn", "năm"}
 _CAPTION = regex.compile(
     r"kèm\s+theo\s+(?P<kind>kế\s+hoạch|quyết\s+định)\s+số\s*:?\s*(?P<symbol>[^\s,;()]*?/[^\s,;()]+)\s*(?:,\s*)?", regex.I)
@@ -101,7 +103,17 @@ def _deadlines(ctx: CheckContext) -> list[TextDeadline]:
         hi = ctx.structure.closing.recipients.start if ctx.structure.closing.recipients else len(text)
         found = text_deadlines(text, lo, hi)
     cited = [(m.start, m.end) for ref in ctx.plan.all_refs() for m in ref.mentions]
-    return [d for d in found if not any(a <= d.deadline_start < b for a, b in cited)]
+    shared = config().get("deadlines", {})
+    past_sections = regex.compile("|".join(shared.get("past_sections", _PAST_SECTIONS)), regex.I)
+    out = []
+    for d in found:
+        if any(a <= d.deadline_start < b for a, b in cited) or _PAST.search(text, d.start, d.deadline_start):
+            continue  # a citation's own date, or what was done ("đã hoàn thành trước ngày …")
+        top = ctx.structure.section_at(d.deadline_start)
+        if top and past_sections.search(top[0].title):
+            continue  # the review of last year's results
+        out.append(d)
+    return out
 
 
 def _fmt(d: PartialDate) -> str:

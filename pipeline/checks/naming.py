@@ -111,6 +111,20 @@ def _gazetteer_has(ctx: CheckContext, type_word: str, name: str) -> bool:
     return bool(found)
 
 
+def _other_level(ctx: CheckContext, m: UnitMention) -> bool:
+    """Whether the mention names a unit of another level than the issuer (or the issuer's own parents)."""
+    issuer = ctx.plan.issuer
+    key = name_key(m.name)
+    parents = [name_key(admin_units().split_type(x)[1]) for x in (issuer.parent, issuer.province) if x]
+    if key in parents:
+        return True
+    try:
+        found = admin_units().find(m.type, m.name)
+    except (LookupError, ValueError):
+        return False
+    return bool(found) and issuer.level is not None and all(u.level != issuer.level for u in found)
+
+
 @rule("issuer_name_mismatch", "error",
       "Đơn vị ban hành là {issuer} nhưng {where} ghi \"{quote}\" (dòng {line}).",
       "The issuer is {issuer} but the {where_en} says \"{quote}\" (line {line}).")
@@ -131,6 +145,8 @@ def issuer_name_mismatch(ctx: CheckContext):
         words = _words(m.name)
         if _same(words, own) or _same(own, words) and len(words) == len(own):
             continue
+        if _other_level(ctx, m):
+            continue  # "thành phố Hồ Chí Minh" in the title of a plan of thành phố Thủ Đức: its province
         region = next((label for a, b, label in strong if a <= m.type_start < b), None)
         if region is None:
             if not _truncated(words, own) or _gazetteer_has(ctx, m.type, m.name):
@@ -160,13 +176,18 @@ _STAT = regex.compile(
 
 
 def _phrase(text: str, start: int, end: int, limit: int = 60) -> tuple[int, int]:
-    """The phrase around [start, end): back to the previous , ; : ( or line start, forward to the next one."""
-    lo = max(text.rfind(ch, max(0, start - limit), start) for ch in ",;:(\n")
+    """The phrase around [start, end): back to the previous , ; : ( tab or line start, forward to the next one."""
+    lo = max(text.rfind(ch, max(0, start - limit), start) for ch in ",;:(\n\t")
     lo = lo + 1 if lo >= 0 else max(0, start - limit)
     while lo < start and text[lo] in " \t-*":
         lo += 1
-    hi_candidates = [i for ch in ",;:)\n" if (i := text.find(ch, end, end + limit)) != -1]
-    hi = min(hi_candidates) if hi_candidates else min(len(text), end + limit)
+    hi_candidates = [i for ch in ",;:)\n\t" if (i := text.find(ch, end, end + limit)) != -1]
+    if hi_candidates:
+        hi = min(hi_candidates)
+    else:  # no punctuation near: stop at the last whole word within the limit
+        hi = min(len(text), end + limit)
+        space = text.rfind(" ", end, hi)
+        hi = space if space > end and hi < len(text) else hi
     return lo, max(hi, end)
 
 

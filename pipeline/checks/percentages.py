@@ -23,7 +23,8 @@ from decimal import Decimal
 
 import regex
 
-from kehoach.pipeline.checks.arithmetic import TableView, cell_value, decimals, row_slice, table_views
+from kehoach.pipeline.checks.arithmetic import (TableView, cell_value, decimals, formula_findings, row_slice,
+                                                 table_views)
 from kehoach.pipeline.checks.registry import CheckContext, config, rule
 from kehoach.pipeline.numbers import NUMBER, parse_decimal
 
@@ -437,15 +438,12 @@ def pct_mismatch(ctx: CheckContext):
             continue
         if p.hi <= 0:
             continue
-        implied = count.value * 100 / p.hi
-        if p.lo > 100:
-            pass
-        else:
-            level = _level(ctx, p) or "trung_uong"
-            kind = "người" if count.unit in _PERSON_UNITS else "hộ"
-            limit = Decimal(str((max_base.get(level) or {}).get(kind, 0)))
-            if not limit or implied <= limit:
-                continue
+        implied = count.value * 100 / p.hi  # ("đạt 125% kế hoạch" is no defect: only a base too large is)
+        level = _level(ctx, p) or "trung_uong"
+        kind = "người" if count.unit in _PERSON_UNITS else "hộ"
+        limit = Decimal(str((max_base.get(level) or {}).get(kind, 0)))
+        if not limit or implied <= limit:
+            continue
         detail = (f"{_fmt_n(count.value)} {count.unit} = {_written(ctx, p)} ngụ ý tổng số "
                   f"{_fmt_n(implied)} {count.unit}, không thể có ở đơn vị này; văn bản không nêu mẫu số")
         detail_en = (f"{_fmt_n(count.value)} = {_written(ctx, p)} implies a base of {_fmt_n(implied)}, impossible "
@@ -453,6 +451,12 @@ def pct_mismatch(ctx: CheckContext):
         yield [_evidence(ctx, p)], {"quote": _quote(ctx, p), "detail": detail, "detail_en": detail_en,
                                     "implied_base": float(round(implied, 1))}
     yield from _table_findings(ctx)
+    for spans, data in formula_findings(ctx, division=True, slack=slack):  # "3=2/1": a rate column's formula
+        yield spans, {"quote": " ".join((spans[0].text or "").split()),
+                      "detail": f"{data['what']} ghi {data['stated']} nhưng theo công thức \"{data['formula']}\" là "
+                                f"{data['computed']}",
+                      "detail_en": f"{data['what_en']} says {data['stated']} but its formula \"{data['formula']}\" "
+                                   f"gives {data['computed']}", "formula": data["formula"]}
 
 
 def _table_findings(ctx: CheckContext):
@@ -494,7 +498,11 @@ def implied_base_conflict(ctx: CheckContext):
     a = analyse(ctx)
     bases = sorted(set(a.strong) | set(a.weak))
     min_items = int(ctx.config.get("min_items", 2))
+    families: list[list[Pct]] = []
     for _, pcts in sorted(a.groups.items(), key=lambda kv: kv[1][0].start):
+        for family in (True, False):  # households and persons are never one base
+            families.append([p for p in pcts if (p.counts[0].unit in _PERSON_UNITS) == family])
+    for pcts in families:
         items = [(p, iv) for p in pcts if not p.explicit_subgroup and (iv := _implied_interval(p)) is not None]
         if len(items) < min_items:
             continue

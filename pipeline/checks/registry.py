@@ -102,13 +102,16 @@ def run_internal(plan: Plan, document: Document, only: set[str] | None = None) -
         if not conf.get("enabled", True) or (only and code not in only):
             continue
         ctx.config = conf
-        for spans, data in r.func(ctx):
-            if not spans:
-                continue  # a finding without evidence is a bug: never emit one
-            findings.append(Finding(
-                code=code, severity=conf.get("severity", r.severity),
-                message=r.message.format(**data), message_en=r.message_en.format(**data),
-                evidence=spans, data=data,
-            ))
+        try:
+            for spans, data in r.func(ctx):
+                if not spans:
+                    continue  # a finding without evidence is a bug: never emit one
+                findings.append(Finding(
+                    code=code, severity=conf.get("severity", r.severity),
+                    message=r.message.format(**data), message_en=r.message_en.format(**data),
+                    evidence=spans, data=data,
+                ))
+        except Exception as exc:  # one rule's bug on an unusual plan must not cost the plan its extraction
+            document.meta.warnings.append(f"check {code} failed: {type(exc).__name__}: {exc}")
     findings.sort(key=lambda f: (f.evidence[0].start, f.code))
     return findings

@@ -16,6 +16,7 @@ text at an offset) used for deadlines and project leads. Words are data: xb_bodi
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib.resources import files
@@ -30,6 +31,10 @@ from kehoach.pipeline.segment import match_marker
 from kehoach.schemas.plan import Assignment
 from kehoach.schemas.structure import MarkerKind, Section
 
+# regexes used in the code below, compiled once
+_LETTER = regex.compile(r"\p{L}")
+_WORDS = regex.compile(r"[\p{L}\d]+")
+_LINE_OPEN = regex.compile(r"(?:^|\n)[ \t]*(?:[-+•][ \t]*)?(?=\S)")
 _USER_KEY = "kehoach_xb"
 
 
@@ -104,13 +109,32 @@ class Layout:
     def in_body(self, offset: int) -> bool:
         if not self.body_start <= offset < self.body_end:
             return False
-        return not any(s <= offset < e for s, e in self.excluded)
+        for s, e in self.excluded:
+            if s <= offset < e:
+                return False
+        return True
 
     def in_table(self, offset: int) -> bool:
-        return any(s <= offset < e for s, e in self.tables)
+        for s, e in self.tables:
+            if s <= offset < e:
+                return True
+        return False
 
     def chain(self, offset: int) -> list[SectionInfo]:
-        return [self.by_id[id(s)] for s in self.structure.section_at(offset)]
+        """The sections around an offset, outermost first (looked up in precomputed intervals)."""
+        if self._bounds is None:
+            self._index()
+        i = bisect_right(self._bounds, offset) - 1
+        return self._chains[i] if 0 <= i < len(self._chains) else []
+
+    _bounds: list[int] | None = None
+    _chains: list[list[SectionInfo]] | None = None
+
+    def _index(self) -> None:
+        """Cut the text at every section start and end; each piece has one chain of sections."""
+        bounds = sorted({b for info in self.sections for b in (info.section.start, info.section.end)} | {0})
+        self._bounds = bounds
+        self._chains = [[self.by_id[id(s)] for s in self.structure.section_at(b)] for b in bounds]
 
     def innermost(self, offset: int) -> SectionInfo | None:
         chain = self.chain(offset)
@@ -127,25 +151,22 @@ class Layout:
 
 
 @lru_cache(maxsize=1)
-def _kind_res() -> list[tuple[str, regex.Pattern]]:
+def _kind_res() -> tuple[regex.Pattern, dict[str, str]]:
+    """One pattern for every cue (longest first) and the kind each cue names."""
     data = load_patterns("xb_sections.yaml")["kinds"]
-    out = []
-    for kind, cues in data.items():
-        out.append((kind, regex.compile(rf"^(?:{phrase_alt(cues)})(?!\p{{L}})", regex.I)))
-    return out
+    kind_of = {" ".join(cue.casefold().split()): kind for kind, cues in data.items() for cue in cues}
+    return regex.compile(rf"(?:{phrase_alt(kind_of)})(?!\p{{L}})", regex.I), kind_of
 
 
 def heading_kind(heading: str) -> str | None:
-    """The kind of a section from the words its heading starts with (earliest, longest cue wins)."""
+    """The kind of a section from the words its heading starts with (the longest cue wins)."""
     text = clean(heading).lstrip(" -+•:.")
-    best: tuple[int, str] | None = None
-    for kind, pattern in _kind_res():
-        m = pattern.match(text)
-        if m and (best is None or m.end() > best[0]):
-            best = (m.end(), kind)
-    return best[1] if best else None
+    pattern, kind_of = _kind_res()
+    m = pattern.match(text)
+    return kind_of.get(" ".join(m.group(0).casefold().split())) if m else None
 
 
+_NEXT_WORD = regex.compile(r"\s*[\p{L}\d&/.-]+")
 _LIST_KINDS = (MarkerKind.dash, MarkerKind.plus, MarkerKind.bullet)
 _LABEL = regex.compile(r"[*\s]*(?:[\p{L}\d,/&()-]+\s*){1,8}\**\s*:")
 _LINE_START_ITEM = regex.compile(r"[-+•*]|\(?\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\)|[IVX]{1,4}\.")
@@ -161,7 +182,7 @@ def _logical_heading(text: str, sec: Section) -> tuple[int, int]:
     end = sec.heading.end
     limit = sec.children[0].start if sec.children else sec.end
     head_words = clean(text[start:end]).casefold()
-    prefix_only = head_words in ("đề nghị", "giao", "đề nghị:", "giao:")
+    prefix_only = head_words.rstrip(":").strip() in _res().prefix_words
     while end < limit:
         if text[end] != "\n":
             break
@@ -189,10 +210,16 @@ def layout(doc: Doc) -> Layout:
     document = doc._.document
     st = doc._.structure
     text = document.text
-    body_start = st.body.start if st.body else (st.preamble.end if st.preamble else 0)
     ends = [r.start for r in (st.closing.recipients, st.closing.signature) if r is not None]
-    body_end = st.body.end if st.body else (min(ends) if ends else len(text))
-    excluded = [(r.start, r.end) for r in (st.preamble, st.decision, st.title) if r is not None]
+    if st.body is not None or st.sections:
+        body_start = st.body.start if st.body else (st.preamble.end if st.preamble else 0)
+        body_end = st.body.end if st.body else (min(ends) if ends else len(text))
+        excluded = [(r.start, r.end) for r in (st.preamble, st.decision, st.title) if r is not None]
+    else:
+        # no numbered sections: the text after the title is all there is to read
+        body_start = st.title.end if st.title else (st.doc_kind_line.end if st.doc_kind_line else 0)
+        body_end = min(ends) if ends else len(text)
+        excluded = [(r.start, r.end) for r in (st.decision, st.title) if r is not None]
     excluded += [(r.start, r.end) for r in st.appendices]
     tables = [(t.start, t.end) for t in document.tables]
     infos: list[SectionInfo] = []
@@ -222,7 +249,6 @@ def layout(doc: Doc) -> Layout:
 class _Res:
     head: regex.Pattern  # a body head at the start of a string (names capitalised)
     head_ci: regex.Pattern  # the same after "Giao"/"Đề nghị", where names may be lower-case
-    head_any: regex.Pattern  # a body head after a clause start, for scanning
     cue: regex.Pattern  # first task cue
     strong: regex.Pattern  # adverbs? + strong cue at the start of a string
     protected: regex.Pattern
@@ -232,8 +258,13 @@ class _Res:
     giao_scan: regex.Pattern
     split_head: regex.Pattern
     split_collective: regex.Pattern
-    level_end: regex.Pattern
     roles: list[tuple[str, regex.Pattern]]
+    adverbs_lead: regex.Pattern
+    duty_lead: regex.Pattern
+    trailing_link: regex.Pattern
+    list_split: regex.Pattern
+    prefix_words: frozenset[str]
+    leads: regex.Pattern
     abbreviations: dict[str, str]
     stop: frozenset[str]
 
@@ -254,7 +285,6 @@ def _res() -> _Res:
     return _Res(
         head=regex.compile(rf"(?:{head})", regex.I),
         head_ci=regex.compile(rf"(?:{head_ci})", regex.I),
-        head_any=regex.compile(rf"(?:{head})"),
         cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['task_cues'])})(?!\p{{L}})|[:;]|\.(?!\p{{L}})", regex.I),
         strong=regex.compile(rf"\s*(?:(?:{adv})\s+)*(?:{phrase_alt(d['strong_cues'])})(?!\p{{L}})|\s*:", regex.I),
         protected=regex.compile("|".join(d["protected"])),
@@ -263,8 +293,15 @@ def _res() -> _Res:
         giao=regex.compile(rf"(?:{phrase_alt(prefixes['giao'])})(?!\p{{L}})\s*", regex.I),
         giao_scan=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(prefixes['giao'])})\s+(?={head_ci})", regex.I),
         split_head=regex.compile(rf"^(?-i:(?:{split_heads}))(?!\p{{L}})"),
-        split_collective=regex.compile(rf"^[Cc]ác\s+(?:{split_coll})(?!\p{{L}}).*(?:{levels})(?:\s+\S+){{0,3}}$", regex.I),
-        level_end=regex.compile(rf"(?:{levels})\s*$", regex.I),
+        split_collective=regex.compile(
+            rf"^[Cc]ác\s+(?:{split_coll})(?!\p{{L}}).*(?:{levels})(?:\s+\S+){{0,3}}$", regex.I
+        ),
+        adverbs_lead=regex.compile(rf"^(?:(?:{adv})\s+)+", regex.I),
+        duty_lead=regex.compile(rf"^(?:{phrase_alt(d['duty_phrases'])})\s*:?\s*", regex.I),
+        trailing_link=regex.compile(rf"(?:\s+(?:{phrase_alt(d['trailing_links'])}))+\s*$"),
+        list_split=regex.compile(rf",\s*|\s+(?:{phrase_alt(d['list_conjunctions'])})\s+"),
+        prefix_words=frozenset(w.casefold() for group in prefixes.values() for w in group),
+        leads=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt([d['roles'][0][1]])})(?!\p{{L}})", regex.I),
         roles=[(role, regex.compile(rf"^\s*(?:{phrase_alt([cue])})(?!\p{{L}})", regex.I)) for role, cue in d["roles"]],
         abbreviations={k.casefold(): v for k, v in d["abbreviations"].items()},
         stop=frozenset(w.casefold() for w in d["compare_stopwords"]),
@@ -281,7 +318,7 @@ def _cut_name(text: str, start: int, end: int, *, whole: bool) -> int:
     head = r.head_ci.match(text, start, end)
     floor = start + 1
     if head:
-        nxt = regex.compile(r"\s*[\p{L}\d&/.-]+").match(text, head.end(), end)
+        nxt = _NEXT_WORD.match(text, head.end(), end)
         floor = nxt.end() if nxt else head.end()
     for m in r.cue.finditer(text, start, end):
         if m.start() < floor and m.group(0) not in (":", ";"):
@@ -300,7 +337,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
         start += 1
     while end > start and (text[end - 1].isspace() or text[end - 1] in "*-:,;."):
         end -= 1
-    tail = regex.search(r"(?:\s+(?:và|với|của|cho|tại))+\s*$", text[start:end])
+    tail = _res().trailing_link.search(text[start:end])
     if tail:
         end = start + tail.start()
     return start, end
@@ -317,6 +354,11 @@ class Mention:
     source: str  # item | heading | split | dash | clause | giao | label
     parent: int | None  # id of the list the name is an item of (items of one list are different bodies)
     de_nghi: bool = False
+    tasks_from: int | None = None  # where its tasks start (after the whole list, for a name split from one)
+
+    @property
+    def tasks_start(self) -> int:
+        return self.tasks_from if self.tasks_from is not None else self.end
 
 
 def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -324,7 +366,7 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
     r = _res()
     parts: list[tuple[int, int]] = []
     pos = start
-    for m in regex.finditer(r",\s*|\s+và\s+", text[start:end]):
+    for m in _res().list_split.finditer(text[start:end]):
         parts.append((pos, start + m.start()))
         pos = start + m.end()
     parts.append((pos, end))
@@ -359,7 +401,7 @@ def _name_at(text: str, start: int, end: int, *, whole: bool, need_head: bool) -
         return None
     e = _cut_name(text, s, end, whole=whole)
     s, e = _trim(text, s, e)
-    if e - s < 3 or not regex.search(r"\p{L}", text[s:e]):
+    if e - s < 3 or not _LETTER.search(text[s:e]):
         return None
     if len(text[s:e].split()) > 30:
         return None
@@ -371,7 +413,7 @@ _MAX_ITEM_WORDS = 24
 
 
 def _words(text: str) -> int:
-    return len(regex.findall(r"[\p{L}\d]+", text))
+    return len(_WORDS.findall(text))
 _ITEM_KINDS = (MarkerKind.arabic, MarkerKind.decimal, MarkerKind.letter, MarkerKind.roman)
 _BLOCKED = {"purpose", "target", "status", "basis", "budget", "subject", "time"}
 
@@ -390,7 +432,7 @@ def _mentions(doc: Doc) -> list[Mention]:
             if pe - ps < 3:
                 continue
             src = "split" if (ps, pe) != (s, e) and source in ("item", "heading") else source
-            out.append(Mention(clean(text[ps:pe]), ps, pe, region, src, parent, de_nghi))
+            out.append(Mention(clean(text[ps:pe]), ps, pe, region, src, parent, de_nghi, tasks_from=e))
 
     for info in lay.sections:
         sec = info.section
@@ -475,7 +517,7 @@ def _heading_is_body(text: str, got: tuple[int, int, bool], head_end: int) -> bo
 
 def _label_bodies(text: str, start: int, end: int, out: list[Mention]) -> None:
     """Bodies after an assignment label: paragraphs or dash lines that open with a body or "Giao"."""
-    for m in regex.finditer(r"(?:^|\n)[ \t]*(?:[-+•][ \t]*)?(?=\S)", text[start:end]):
+    for m in _LINE_OPEN.finditer(text[start:end]):
         s = start + m.end()
         if s >= end:
             continue
@@ -487,7 +529,7 @@ def _label_bodies(text: str, start: int, end: int, out: list[Mention]) -> None:
             out.append(Mention(clean(text[gs:ge]), gs, ge, (start, end), "label", None, dn))
 
 
-_CLAUSE_START = regex.compile(r"(?:^|\n|:[ \t]+)[ \t]*(?:[-+•][ \t]*)?(?=\S)")
+_CLAUSE_START = regex.compile(r"(?:^|\n|:[ \t]+)[ \t]*(?:[-+•][ \t]*)?(?=\p{Lu}|các\s)")
 
 
 def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, int]],
@@ -498,6 +540,8 @@ def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, i
     taken = [(m.start, m.end) for m in out]
     for m in _CLAUSE_START.finditer(text, lay.body_start, lay.body_end):
         s = m.end()
+        if s >= len(text) or not (text[s].isupper() or text.startswith("các ", s)):
+            continue  # a name opens with a capital (or "các …")
         if not lay.in_body(s) or lay.in_table(s):
             continue
         kinds = lay.kinds_at(s)
@@ -538,6 +582,7 @@ def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, i
 
 
 # --- one assignment per body ------------------------------------------------------------------------------
+_LEAD_WINDOW = 150  # "chủ trì" this near the start of a body's tasks makes it the lead
 _TOKEN = regex.compile(r"[\p{L}\d]+")
 
 
@@ -553,6 +598,8 @@ class Body:
     name: str
     key: frozenset[str]
     mentions: list[Mention]
+    shown: Mention | None = None  # the mention whose wording is the body's name
+
 
     @property
     def first(self) -> Mention:
@@ -569,12 +616,13 @@ def _head_token(name: str) -> str | None:
     return None
 
 
-def name_key_list(name: str) -> list[str]:
+@lru_cache(maxsize=4096)
+def name_key_list(name: str) -> tuple[str, ...]:
     r = _res()
     out: list[str] = []
     for tok in _TOKEN.findall(name.casefold()):
         out.extend(r.abbreviations.get(tok, tok).split())
-    return [t for t in out if t not in r.stop]
+    return tuple(t for t in out if t not in r.stop)
 
 
 def _same_body(body: Body, m: Mention, key: frozenset[str]) -> bool:
@@ -623,40 +671,52 @@ def bodies(doc: Doc) -> list[Body]:
         body.mentions.sort(key=lambda m: m.start)
         named = [m for m in body.mentions if m.source in ("item", "split")] or [
             m for m in body.mentions if m.source in _HEADING_SOURCES] or body.mentions
-        body.name = named[0].name
+        body.name, body.shown = named[0].name, named[0]
     out.sort(key=lambda b: b.first.start)
     memo["bodies"] = out
     return out
 
 
+def _named(doc: Doc) -> tuple[list[int], list[tuple[Body, Mention]]]:
+    """Every (body, mention) in reading order, with the mention starts for bisecting (memoised)."""
+    memo = cache(doc)
+    if "named" not in memo:
+        pairs = sorted(((b, m) for b in bodies(doc) for m in b.mentions), key=lambda bm: bm[1].start)
+        memo["named"] = ([m.start for _, m in pairs], pairs)
+    return memo["named"]
+
+
 def body_for(doc: Doc, offset: int) -> str | None:
     """The body responsible for the text at ``offset``: the one whose item is the smallest around it."""
     best: tuple[int, str] | None = None
-    for body in bodies(doc):
-        for m in body.mentions:
-            s, e = m.region
-            if s <= offset < e and (best is None or e - s < best[0]):
-                best = (e - s, body.name)
+    for body, m in _named(doc)[1]:
+        s, e = m.region
+        if s <= offset < e and (best is None or e - s < best[0]):
+            best = (e - s, body.name)
     return best[1] if best else None
 
 
 def bodies_in(doc: Doc, start: int, end: int) -> list[tuple[Body, Mention]]:
     """Bodies named in text[start:end], in reading order."""
-    found = [(b, m) for b in bodies(doc) for m in b.mentions if start <= m.start < end]
-    return sorted(found, key=lambda bm: bm[1].start)
+    starts, pairs = _named(doc)
+    return pairs[bisect_left(starts, start) : bisect_left(starts, end)]
+
+
+def _task_text(text: str, m: Mention) -> str:
+    """A mention's tasks: its item after the name, without a leading "có trách nhiệm" or colon."""
+    part = clean(text[m.tasks_start : m.region[1]]).lstrip(" :;,.-")
+    return _res().duty_lead.sub("", part)
 
 
 def _tasks(text: str, body: Body) -> str:
     parts: list[str] = []
     seen: set[tuple[int, int]] = set()
     for m in body.mentions:
-        s, e = m.end, m.region[1]
-        if m.source in _HEADING_SOURCES or m.source == "label":
-            s = m.end
-        if (s, e) in seen or e <= s:
+        key = (m.tasks_start, m.region[1])
+        if key in seen or key[1] <= key[0]:
             continue
-        seen.add((s, e))
-        part = clean(text[s:e]).lstrip(" :;,.-")
+        seen.add(key)
+        part = _task_text(text, m)
         if part:
             parts.append(part)
     out = " | ".join(parts)
@@ -667,12 +727,15 @@ def _tasks(text: str, body: Body) -> str:
 
 
 def _role(text: str, body: Body) -> str:
+    """de_nghi for a body the plan requests ("Đề nghị …"); chu_tri when its first task says it leads;
+    else the verb its tasks open with (tham mưu, phối hợp, báo cáo), or thuc_hien."""
     if any(m.de_nghi for m in body.mentions):
         return "de_nghi"
     r = _res()
-    for m in body.mentions:
-        after = clean(text[m.end : m.region[1]][:200]).lstrip(" :;,.-")
-        after = regex.sub(r"^(?:(?:tích cực|chủ động|tiếp tục|trực tiếp|thường xuyên)\s+)+", "", after, flags=regex.I)
+    openings = [r.adverbs_lead.sub("", _task_text(text, m)[:240]) for m in body.mentions]
+    if any(r.leads.search(o[:_LEAD_WINDOW]) for o in openings):
+        return "chu_tri"
+    for after in openings:
         for role, pattern in r.roles:
             if pattern.match(after):
                 return role
@@ -683,11 +746,11 @@ def run(doc: Doc) -> None:
     document = doc._.document
     text = document.text
     for body in bodies(doc):
-        first = body.first
+        shown = body.shown or body.first
         record = Assignment(
             body=body.name,
             role=_role(text, body),
             tasks=_tasks(text, body) or None,
-            span=evidence(document, first.start, first.end),
+            span=evidence(document, shown.start, shown.end),
         )
-        add_span(doc, "assignments", first.start, first.end, "assignment", record)
+        add_span(doc, "assignments", shown.start, shown.end, "assignment", record)

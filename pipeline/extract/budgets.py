@@ -21,6 +21,12 @@ from kehoach.pipeline.nlp import add_span, evidence
 from kehoach.pipeline.numbers import find_amounts, parse_decimal
 from kehoach.schemas.plan import Budget
 
+# regexes used in the code below, compiled once
+_EDGE_PUNCT = regex.compile(r"^[\s\-+•*.:;,()]+|[\s\-+•*.:;,(]+$")
+_CLAUSE_BREAK = regex.compile(r";\s|\.\s")
+_ITEM_MARKER = regex.compile(r"^\s*(?:[a-zđ]\)|\d+(?:\.\d+)*\.)\s*")
+_SLASH_AFTER = regex.compile(r"\s*/")
+_TRAILING_PAREN = regex.compile(r"\s*\([^()]*\)\s*$")
 _NO_BUDGETS = {"basis"}
 
 
@@ -40,8 +46,10 @@ def _res() -> dict:
         "rate_before": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['rate_before'])})\s*:?\s*$", regex.I),
         "generic": regex.compile(rf"^(?:{phrase_alt(d['generic_labels'])})(?!\p{{L}})\s*:?\s*", regex.I),
         "generic_label": regex.compile(rf"^(?:{phrase_alt(d['generic_labels'])})\s*:", regex.I),
-        "rate": regex.compile(rf",?\s*(?:{phrase_alt(d['rate_before'])})[^,;]*?/\s*\p{{L}}+(?:\s*/\s*\p{{L}}+)?", regex.I),
-        "tail": regex.compile(r"(?:[\s,]*(?:(?:tổng\s+)?kinh\s+phí(?:\s+hỗ\s+trợ|\s+thực\s+hiện)?|là|với|gồm|:))+\s*$", regex.I),
+        "rate": regex.compile(
+            rf",?\s*(?:{phrase_alt(d['rate_before'])})[^,;]*?/\s*\p{{L}}+(?:\s*/\s*\p{{L}}+)?", regex.I
+        ),
+        "tail": regex.compile(rf"(?:[\s,]*(?:{phrase_alt(d['purpose_tail'])}|:))+\s*$", regex.I),
     }
 
 
@@ -50,7 +58,7 @@ def _purpose_text(text: str) -> str:
     r = _res()
     phrase = clean(text)
     phrase = r["rate"].sub("", phrase)
-    phrase = regex.sub(r"^[\s\-+•*.:;,()]+|[\s\-+•*.:;,(]+$", "", phrase)
+    phrase = _EDGE_PUNCT.sub("", phrase)
     phrase = r["generic"].sub("", phrase) if r["generic_label"].match(phrase) else phrase
     phrase = r["tail"].sub("", phrase)
     return phrase.strip(" ,;:-*")
@@ -82,8 +90,8 @@ def _purpose(doc: Doc, start: int, sentence: tuple[int, int]) -> str | None:
     if len(own.split()) >= 3:
         return own[:200]
     para_start = text.rfind("\n", 0, sentence[0]) + 1
-    first = regex.split(r";\s|\.\s", text[para_start:start], maxsplit=1)[0]
-    first = _purpose_text(regex.sub(r"^\s*(?:[a-zđ]\)|\d+(?:\.\d+)*\.)\s*", "", first))
+    first = _CLAUSE_BREAK.split(text[para_start:start], maxsplit=1)[0]
+    first = _purpose_text(_ITEM_MARKER.sub("", first))
     if len(first.split()) >= 3 and not _res()["generic"].fullmatch(first):
         return first[:200]
     return _item_heading(doc, start) or own or None
@@ -99,7 +107,7 @@ def _text_budgets(doc: Doc) -> list[FoundBudget]:
         if not lay.in_body(s) or lay.in_table(s) or lay.kind_at(s) in _NO_BUDGETS:
             continue
         for a in find_amounts(text, s, e):
-            if text[a.end : a.end + 1] == "/" or regex.match(r"\s*/", text[a.end : a.end + 3]):
+            if text[a.end : a.end + 1] == "/" or _SLASH_AFTER.match(text[a.end : a.end + 3]):
                 continue  # a rate
             if r["rate_before"].search(text, max(s, a.start - 20), a.start):
                 continue
@@ -135,7 +143,7 @@ def _table_budgets(doc: Doc) -> list[FoundBudget]:
                     a.start <= cell.start < a.end for a in doc._.structure.appendices
                 ):
                     continue
-                what = regex.sub(r"\s*\([^()]*\)\s*$", "", col.header).strip()
+                what = _TRAILING_PAREN.sub("", col.header).strip()
                 purpose = " — ".join(p for p in (row.label or view.title, what) if p)
                 record = Budget(
                     amount_vnd=int(value * col.money_scale),

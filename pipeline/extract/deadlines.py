@@ -17,12 +17,22 @@ from functools import lru_cache
 import regex
 from spacy.tokens import Doc
 
-from kehoach.pipeline.dates import DateMatch, date_at, find_dates
-from kehoach.pipeline.extract.assignments import _name_at, body_for, cache, clean, layout, load_patterns, phrase_alt
+from kehoach.pipeline.dates import date_at, find_dates
+from kehoach.pipeline.extract.assignments import (
+    _name_at,
+    bodies_in,
+    body_for,
+    cache,
+    clean,
+    layout,
+    load_patterns,
+    phrase_alt,
+)
 from kehoach.pipeline.extract.targets import plan_years, sentences
 from kehoach.pipeline.nlp import add_span, evidence
 from kehoach.schemas.plan import Deadline, PartialDate
 
+_DIGIT = regex.compile(r"\d")
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -117,6 +127,47 @@ def _year_ends(text: str, s: int, e: int, found: list[Found]) -> list[Found]:
     return out
 
 
+def _what(lay, f: Found) -> str | None:
+    """The task a deadline is for: its sentence (after any heading it runs on from), with the sentence
+    before when it says no more than the date ("…; hoàn thành trước ngày 05/10/2021")."""
+    text = lay.text
+    start, end = f.sentence
+    info = lay.innermost(f.start)
+    if info is not None and start <= info.head_end <= f.start and info.head_start >= start:
+        start = info.head_end
+    if len(_WORDS.findall(text, start, f.start)) < 6:
+        prev = max(text.rfind(";", 0, start - 1), text.rfind(". ", 0, start - 1), text.rfind("\n", 0, start - 1))
+        if prev != -1 and (info is None or prev >= info.section.start):
+            start = prev + 1
+    return clean(text[start:end]).lstrip("-+•*:;. ")[:200] or None
+
+
+_WORDS = regex.compile(r"\p{L}+")
+_MAX_NAME_WORDS = 16
+
+
+def _who_nearby(doc: Doc, f: Found) -> str | None:
+    """Who a deadline is for when no body's item holds it: the body its sentence opens with, else the one
+    named in the numbered item around it ("Phân công thực hiện: Giao …" in the same project item)."""
+    lay = layout(doc)
+    text = lay.text
+    start = f.sentence[0]
+    info = lay.innermost(f.start)
+    if info is not None and start <= info.head_end <= f.start:
+        start = info.head_end  # the sentence runs on from a heading ("4. Trách nhiệm báo cáo … Các sở …")
+    got = _name_at(text, start, f.sentence[1], whole=False, need_head=True)
+    if got and len(_WORDS.findall(text, got[0], got[1])) <= _MAX_NAME_WORDS:
+        return clean(text[got[0] : got[1]])
+    for node in reversed(lay.chain(f.start)):
+        if node.section.kind.value in ("dash", "plus", "bullet"):
+            continue
+        named = bodies_in(doc, node.section.start, node.section.end)
+        if named:
+            return named[0][0].name
+        break
+    return None
+
+
 def find(doc: Doc) -> list[tuple[Found, str | None, str | None]]:
     """(deadline, what, who) for every deadline of the plan, once per date in each paragraph (memoised)."""
     memo = cache(doc)
@@ -127,8 +178,8 @@ def find(doc: Doc) -> list[tuple[Found, str | None, str | None]]:
     first_year, _ = plan_years(doc)
     found: list[Found] = []
     for s, e in sentences(text, lay.body_start, lay.body_end):
-        if not lay.in_body(s) or lay.kind_at(s) == "basis":
-            continue
+        if not _DIGIT.search(text, s, e) or not lay.in_body(s) or lay.kind_at(s) == "basis":
+            continue  # every deadline has a number
         here = _in_sentence(text, s, e, first_year)
         if "org" in lay.kinds_at(s):
             here += _year_ends(text, s, e, here)
@@ -143,11 +194,8 @@ def find(doc: Doc) -> list[tuple[Found, str | None, str | None]]:
         if key in seen:
             continue
         seen.add(key)
-        what = clean(text[f.sentence[0] : f.sentence[1]]).lstrip("-+•* ")[:200] or None
-        who = body_for(doc, f.start)
-        if who is None:
-            got = _name_at(text, f.sentence[0], f.sentence[1], whole=False, need_head=True)
-            who = clean(text[got[0] : got[1]]) if got else None
+        what = _what(lay, f)
+        who = body_for(doc, f.start) or _who_nearby(doc, f)
         out.append((f, what, who))
     memo["deadlines"] = out
     return out

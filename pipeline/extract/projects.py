@@ -27,10 +27,15 @@ from spacy.matcher import Matcher
 from spacy.tokens import Doc
 
 from kehoach.pipeline.extract import budgets as budget_module
-from kehoach.pipeline.extract.assignments import bodies_in, body_for, cache, clean, layout, load_patterns
+from kehoach.pipeline.extract.assignments import bodies_in, body_for, cache, clean, layout, load_patterns, phrase_alt
 from kehoach.pipeline.nlp import add_span, build_nlp, evidence
 from kehoach.schemas.plan import Project
+from kehoach.schemas.structure import Region
 
+# regexes used in the code below, compiled once
+_TRAILING_NUMBER = regex.compile(r"\d{1,2}$")
+_SMALL_INT = regex.compile(r"\d{1,2}")
+_TRAILING_MARKS = regex.compile(r"[*:.]+$")
 _ROMAN = {"I": 1, "II": 2, "III": 3, "IV": 4, "V": 5, "VI": 6, "VII": 7, "VIII": 8, "IX": 9, "X": 10}
 
 
@@ -57,12 +62,17 @@ def _res() -> dict:
         "more": regex.compile(d["more_numbers"], regex.I),
         "citation": regex.compile(d["citation"], regex.I),
         "name_after": regex.compile(d["name_after"], regex.I),
+        # where a project may be named: the Matcher runs only around these (a plan is mostly other words)
+        "candidate": regex.compile(d["candidates"]),
+        "list_sep": regex.compile(d["list_separator"], regex.I),
+        "not_a_name": regex.compile(d["not_a_name"], regex.I),
+        "leads": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['lead_words'])})(?!\p{{L}})", regex.I),
     }
 
 
 def _number(token_text: str) -> int | None:
     t = token_text.strip().upper()
-    m = regex.search(r"\d{1,2}$", t)
+    m = _TRAILING_NUMBER.search(t)
     if m:
         return int(m.group(0))
     return _ROMAN.get(t)
@@ -87,14 +97,19 @@ def _mentions(doc: Doc) -> list[Mention]:
     lay = layout(doc)
     text = lay.text
     out: list[Mention] = []
-    for match_id, s, e in _matcher()(doc):
-        label = doc.vocab.strings[match_id]
-        span = doc[s:e]
+    matcher = _matcher()
+    found = []
+    for window in _windows(text):
+        region = doc.char_span(window[0], window[1], alignment_mode="expand")
+        if region is not None:
+            found.extend(matcher(region, as_spans=True))
+    for span in found:
+        label = span.label_
         a, b = span.start_char, span.end_char
         if not lay.in_body(a) and not _in_appendix_table(doc, a):
             continue
         if label == "SUB_OF":
-            nums = [int(x) for x in regex.findall(r"\d{1,2}", span.text)]
+            nums = [int(x) for x in _SMALL_INT.findall(span.text)]
             if len(nums) == 2:
                 out.append(Mention("S", nums[0], a, b, parent=nums[1]))
             continue
@@ -124,6 +139,19 @@ def _mentions(doc: Doc) -> list[Mention]:
     return [m for m in kept if not _in_citation(lay, m.start)]
 
 
+
+
+def _windows(text: str) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for m in _res()["candidate"].finditer(text):
+        a, b = max(0, m.start() - 14), min(len(text), m.end() + 12)
+        if out and a <= out[-1][1]:
+            out[-1] = (out[-1][0], b)
+        else:
+            out.append((a, b))
+    return out
+
+
 def _in_appendix_table(doc: Doc, offset: int) -> bool:
     lay = layout(doc)
     return lay.in_table(offset) and any(a.start <= offset < a.end for a in doc._.structure.appendices)
@@ -136,7 +164,10 @@ def _in_citation(lay, offset: int) -> bool:
     return bool(_res()["citation"].search(text, start, offset))
 
 
-_ITEM_START = regex.compile(r"(?:^|\n)[ \t]*(?:[-+•*]+[ \t]*)?(?:\*\*)?(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]?[ \t]+)?(?:\*\*)?[ \t]*$")
+# what may stand before a name that opens an item: a bullet, a marker ("2.1.", "a)", "IV."), markdown bold
+_ITEM_START = regex.compile(
+    r"(?:^|\n)[ \t]*(?:[-+•*]+[ \t]*)?(?:\*\*)?(?:(?:\d{1,2}(?:\.\d{1,2})*|[a-zđ]|[IVX]{1,4})[.)]?[ \t]+)?(?:\*\*)?[ \t]*$"
+)
 
 
 def _item_region(doc: Doc, m: Mention) -> tuple[int, int] | None:
@@ -161,7 +192,6 @@ def _item_region(doc: Doc, m: Mention) -> tuple[int, int] | None:
     return None
 
 
-_LIST_SEP = regex.compile(r"\s*(?:\([^()]*\)\s*)?(?:,|và|;)\s*")
 
 
 def _resolve(doc: Doc, ms: list[Mention]) -> None:
@@ -189,7 +219,8 @@ def _resolve(doc: Doc, ms: list[Mention]) -> None:
         if prv is not None and prv.kind == "P" and r["tight"].match(text[prv.end : m.start]):
             # "Dự án 4 - Tiểu dự án 3, Dự án 6 - …": the project written just before, with a dash or colon
             m.parent, m.parent_mention = prv.number, prv
-        elif prv is not None and prv.kind == "S" and prv.parent is not None and _LIST_SEP.fullmatch(text[prv.end : m.start]):
+        elif (prv is not None and prv.kind == "S" and prv.parent is not None
+              and r["list_sep"].fullmatch(text[prv.end : m.start])):
             # "Dự án 4 - Tiểu dự án 1 và Tiểu dự án 3, Dự án 6 …": the list's project
             m.parent, m.parent_mention = prv.parent, prv.parent_mention
         elif nxt is not None and nxt.kind == "P" and r["sub_of"].match(text[m.end : nxt.start]):
@@ -209,7 +240,7 @@ def _resolve(doc: Doc, ms: list[Mention]) -> None:
             for j in (i - 1, i + 1):
                 if 0 <= j < len(ms) and ms[j].kind == "S" and ms[j].parent is not None:
                     a, b = (ms[j].end, m.start) if j < i else (m.end, ms[j].start)
-                    if _LIST_SEP.fullmatch(text[a:b]):
+                    if _res()["list_sep"].fullmatch(text[a:b]):
                         m.parent, m.parent_mention = ms[j].parent, ms[j].parent_mention
                         changed = True
                         break
@@ -247,20 +278,30 @@ def programme_key(doc: Doc) -> str | None:
     st = doc._.structure
     text = doc._.document.text
     regions = [r for r in (st.title, st.preamble) if r is not None]
-    regions.append(type(st.title)(start=st.body.start, end=min(st.body.end, st.body.start + 4000)) if st.body else None)
+    regions.append(Region(start=st.body.start, end=min(st.body.end, st.body.start + 4000)) if st.body else None)
     key = None
     for region in regions:
         if region is None:
             continue
-        chunk = text[region.start : region.end]
-        for prog in _catalogues().values():
-            if prog.mentioned_in(chunk):
-                key = prog.key
-                break
+        chunk = _name_key()(text[region.start : region.end])
+        key = next((k for k, aliases in _alias_keys() if any(a in chunk for a in aliases)), None)
         if key:
             break
     memo["programme"] = key
     return key
+
+
+@lru_cache(maxsize=1)
+def _name_key():
+    from kehoach.pipeline.reference import name_key
+
+    return name_key
+
+
+@lru_cache(maxsize=1)
+def _alias_keys() -> list[tuple[str, list[str]]]:
+    """Each programme's aliases as comparison keys, computed once."""
+    return [(p.key, [_name_key()(a) for a in p.aliases]) for p in _catalogues().values()]
 
 
 def _name(text: str, m: Mention) -> str | None:
@@ -271,7 +312,7 @@ def _name(text: str, m: Mention) -> str | None:
     if not x:
         return None
     name = clean(x.group("name")).strip(" .,;:-–*")
-    if regex.match(r"^(?:Dự án|Tiểu dự án|\d)", name, regex.I) or len(name) < 4:
+    if _res()["not_a_name"].match(name) or len(name) < 4:
         return None
     return name[:200]
 
@@ -289,11 +330,12 @@ def _catalogue_name(key: str | None, project: int, sub: int | None) -> str | Non
     return s.name if s else None
 
 
-def _lead(doc: Doc, entry_mentions: list[Mention]) -> str | None:
-    """The body that leads a project: one named in its item, else the body whose tasks name it."""
+def _lead(doc: Doc, entry_mentions: list[Mention], project_mentions: list[Mention] = ()) -> str | None:
+    """The body that leads a project: one named in its item, else the body whose tasks name it (or name
+    its project)."""
     for m in entry_mentions:
         if m.structured and m.region is not None:
-            found = [b for b, bm in bodies_in(doc, m.region[0], m.region[1]) if bm.source in ("label", "giao", "clause", "dash")]
+            found = [b for b, bm in bodies_in(doc, *m.region) if bm.source in ("label", "giao", "clause", "dash")]
             if found:
                 return found[0].name
     lay = layout(doc)
@@ -306,9 +348,11 @@ def _lead(doc: Doc, entry_mentions: list[Mention]) -> str | None:
         if who is None:
             continue
         clause_start = max(text.rfind(";", 0, m.start), text.rfind("\n", 0, m.start)) + 1
-        if regex.search(r"chủ\s+trì", text[clause_start : m.start], regex.I):
+        if _res()["leads"].search(text[clause_start : m.start]):
             return who
         fallback = fallback or who
+    if fallback is None and project_mentions:
+        return _lead(doc, [m for m in project_mentions if not m.structured])
     return fallback
 
 
@@ -351,8 +395,8 @@ def _by_name(doc: Doc, key: str | None) -> list[Mention]:
             continue
         if info.inherited_kind() in _NO_PROJECTS:
             continue
-        title = name_key(regex.sub(r"[*:.]+$", "", info.heading.split(":")[0]).strip())
-        best = max(((fuzz.ratio(title, n), pn, sn) for n, pn, sn in names), default=(0, 0, None))
+        title = name_key(_TRAILING_MARKS.sub("", info.heading.split(":")[0]).strip())
+        best = max(((fuzz.ratio(title, n), pn, sn) for n, pn, sn in names), key=lambda x: x[0], default=(0, 0, None))
         if best[0] >= _BY_NAME_MIN:
             m = Mention("S" if best[2] else "P", best[2] or best[1], info.head_start, info.head_end,
                         parent=best[1] if best[2] else None, structured=True, region=(sec.start, sec.end), heading=True)
@@ -376,7 +420,7 @@ def find(doc: Doc) -> list[tuple[Project, int, int]]:
     if structured:
         containers = {m.parent for m in ms if m.kind == "S" and m.structured and m.parent is not None}
         for m in structured:
-            if m.kind == "P" and not m.consumed and m.number not in containers:
+            if m.kind == "P" and not m.consumed and not m.children and m.number not in containers:
                 entries.setdefault((m.number, None), []).append(m)
             elif m.kind == "S" and m.parent is not None:
                 entries.setdefault((m.parent, m.number), []).append(m)
@@ -389,7 +433,7 @@ def find(doc: Doc) -> list[tuple[Project, int, int]]:
                     entries.setdefault((m.parent, m.number), []).append(m)
                 elif m.parent not in listed:
                     entries.setdefault((m.parent, m.number), []).append(m)
-            elif m.kind == "P" and not m.consumed:
+            elif m.kind == "P" and not m.consumed and not m.children:
                 key = (m.number, None)
                 if key in entries or m.number not in listed:
                     entries.setdefault(key, []).append(m)
@@ -397,7 +441,7 @@ def find(doc: Doc) -> list[tuple[Project, int, int]]:
         for m in ms:
             if m.kind == "S" and m.parent is not None:
                 entries.setdefault((m.parent, m.number), []).append(m)
-            elif m.kind == "P" and not m.consumed:
+            elif m.kind == "P" and not m.consumed and not m.children:
                 entries.setdefault((m.number, None), []).append(m)
     key = programme_key(doc)
     out: list[tuple[Project, int, int]] = []
@@ -415,7 +459,7 @@ def find(doc: Doc) -> list[tuple[Project, int, int]]:
             subproject=sub,
             name=name or _catalogue_name(key, project, sub),
             budget_vnd=_budget(doc, mentions),
-            lead=_lead(doc, mentions),
+            lead=_lead(doc, mentions, [m for m in ms if m.kind == "P" and m.number == project] if sub else ()),
             span=evidence(document, first.start, first.end),
         )
         out.append((record, first.start, first.end))

@@ -16,6 +16,7 @@ the grid and multi-level headers flattened into one line.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -29,8 +30,22 @@ from kehoach.pipeline.nlp import Field, add_span, evidence, records
 from kehoach.pipeline.numbers import find_numbers, parse_decimal
 from kehoach.schemas.plan import Target
 
+# regexes used in the code below, compiled once
+_YEAR_RANGE_AFTER = regex.compile(r"\s*[-–—]\s*(?:19|20)\d{2}")
+_YEAR_RANGE_BEFORE = regex.compile(r"(?:19|20)\d{2}\s*[-–—]\s*$")
+_PIECE_BREAK = regex.compile(r",(?=\s)|:\s|;|\(|\)")
+_WORD = regex.compile(r"\p{L}+")
+_LEAD_PUNCT = regex.compile(r"^[\s\-+•*.:;,()]+")
+_TRAIL_PUNCT = regex.compile(r"[\s\-+•*.:;,()]+$")
+_CLAUSE_BREAK = regex.compile(r"[:;]\s")
+_EDGE_PUNCT = regex.compile(r"^[\s\-+•*.:;,]+|[\s\-+•*.:;,(]+$")
+_FORMULA = regex.compile(r"^\s*\d{1,2}\s*=\s*(.+)$")
+_SMALL_INT = regex.compile(r"\d{1,2}")
+_DECIMAL_COMMA = regex.compile(r"\d,\d")
 _NO_TARGETS = {"org", "budget", "basis", "subject", "report"}
 _YEAR = regex.compile(r"(?<![\d/.,])(?:19|20)\d{2}(?![\d/])")
+_Y = r"(?:19|20)\d{2}"
+_NAME = r"\p{Lu}[\p{L}'’]*(?:\s+\p{Lu}[\p{L}'’]*){0,3}"  # a place name: capitalised words
 # Two equal figures in different passages are one target when their sentences are this similar (token-set
 # ratio); figures that recur by nature (0, 1, 100 %) need more.
 _SAME_TARGET = 55
@@ -49,10 +64,21 @@ class _Res:
     unit_stop: dict[str, regex.Pattern]
     money_rate: regex.Pattern
     money_target: regex.Pattern
+    unit_words: frozenset[str]
     not_label: regex.Pattern
     qualifier: regex.Pattern
     connective: regex.Pattern
     time_lead: regex.Pattern
+    light_verb: regex.Pattern
+    beneficiary_end: regex.Pattern
+    place_split: regex.Pattern
+    not_header: regex.Pattern
+    period: regex.Pattern
+    year_named: regex.Pattern
+    scope: regex.Pattern
+    at_unit: regex.Pattern
+    unit_type_prefix: regex.Pattern
+    number_then: regex.Pattern
     t: dict
 
 
@@ -60,6 +86,7 @@ class _Res:
 def _res() -> _Res:
     d = load_patterns("xb_targets.yaml")
     unit_map = {k.casefold(): v for k, v in d["units"].items()}
+    types = phrase_alt(d["unit_types"])
     fillers = phrase_alt(d["unit_fillers"])
     words = phrase_alt([u for u in d["units"] if u not in ("%",)])
     unit = regex.compile(
@@ -77,10 +104,15 @@ def _res() -> _Res:
         baseline_cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['baseline_cues'])})(?!\p{{L}})", regex.I),
         target_cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['target_cues'])})(?!\p{{L}})", regex.I),
         year_ignore=regex.compile(rf"(?:{phrase_alt(d['year_ignore_before'])})\s*(?:năm\s+)?$", regex.I),
-        directions=[(dname, regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt([cue])})(?!\p{{L}})", regex.I)) for dname, cue in dirs],
-        unit_stop={k.casefold(): regex.compile(rf"\s*(?:{phrase_alt(v)})", regex.I) for k, v in d["unit_stop_after"].items()},
+        directions=[
+            (dname, regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt([cue])})(?!\p{{L}})", regex.I)) for dname, cue in dirs
+        ],
+        unit_stop={
+            k.casefold(): regex.compile(rf"\s*(?:{phrase_alt(v)})", regex.I) for k, v in d["unit_stop_after"].items()
+        },
         money_rate=regex.compile(
-            rf"\s*(?P<unit>(?:(?:{phrase_alt(d['money_rate']['scales'])})\s+)?(?:{phrase_alt(d['money_rate']['currency'])})"
+            rf"\s*(?P<unit>(?:(?:{phrase_alt(d['money_rate']['scales'])})\s+)?"
+            rf"(?:{phrase_alt(d['money_rate']['currency'])})"
             rf"(?:\s*/\s*\p{{L}}+){{1,2}})(?!\p{{L}})",
             regex.I,
         ),
@@ -88,6 +120,22 @@ def _res() -> _Res:
         qualifier=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['value_qualifiers'])})\s*$", regex.I),
         connective=regex.compile(rf"^(?:{phrase_alt(d['connectives'])})(?!\p{{L}})\s*", regex.I),
         money_target=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['money_rate']['cues'])})(?!\p{{L}})", regex.I),
+        unit_words=frozenset(
+            w.casefold().split()[0] for w in list(d["units"]) + d["money_rate"]["scales"] + d["money_rate"]["currency"]
+        ),
+        beneficiary_end=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['beneficiary_markers'])})\s*$", regex.I),
+        place_split=regex.compile(rf"\s+(?:{phrase_alt(d['place_markers'])})\s+"),
+        not_header=regex.compile(phrase_alt(d["table"]["not_header"]), regex.I),
+        period=regex.compile(rf"(?:{phrase_alt(d['period_words'])})\s+({_Y})\s*[-–—]\s*({_Y})", regex.I),
+        year_named=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['year_words'])})\s+({_Y})(?!\d)", regex.I),
+        scope=regex.compile(rf"(?<!\p{{L}})({types})\s+({_NAME})"),
+        at_unit=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['scope_markers'])})\s+((?:{types})\s+{_NAME})"),
+        unit_type_prefix=regex.compile(rf"^(?:{types})\s+", regex.I),
+        number_then=regex.compile(
+            rf"\d(?:[\d.,/]*\d)?(?:\s*[-–—]\s*\d[\d.,]*)?[ \t]*(?:(?P<pct>%)|(?:(?:{fillers})[ \t]+)?(?P<word>\p{{L}}+))",
+            regex.I,
+        ),
+        light_verb=regex.compile(rf"^(?:(?:{phrase_alt(d['light_verbs'])})\s+)+", regex.I),
         time_lead=regex.compile(rf"^(?:{d['time_lead']})\s*[:,]?\s*", regex.I),
         t=d["table"],
     )
@@ -101,8 +149,6 @@ def _header_field(doc: Doc, name: str):
     return None
 
 
-_PERIOD = regex.compile(r"giai\s+đoạn\s+((?:19|20)\d{2})\s*[-–—]\s*((?:19|20)\d{2})", regex.I)
-_NAM = regex.compile(r"(?<!\p{L})năm\s+((?:19|20)\d{2})(?!\d)", regex.I)
 
 
 def plan_years(doc: Doc) -> tuple[int | None, int | None]:
@@ -120,11 +166,11 @@ def plan_years(doc: Doc) -> tuple[int | None, int | None]:
         title = text[st.title.start : st.title.end] if st.title else ""
         if not title and st.doc_kind_line:
             title = text[st.doc_kind_line.start : st.doc_kind_line.end]
-        years = [int(y) for y in _NAM.findall(title)]
+        years = [int(y) for y in _res().year_named.findall(title)]
         if years:
             out = (min(years), max(years))
         else:
-            m = _PERIOD.search(title)
+            m = _res().period.search(title)
             if m:
                 out = (int(m.group(1)), int(m.group(2)))
             else:
@@ -140,8 +186,6 @@ def plan_years(doc: Doc) -> tuple[int | None, int | None]:
     return out
 
 
-_UNIT_TYPES = r"xã|phường|thị\s+trấn|huyện|quận|thị\s+xã|thành\s+phố|tỉnh"
-_SCOPE = regex.compile(rf"(?<!\p{{L}})({_UNIT_TYPES})\s+((?:\p{{Lu}}[\p{{L}}'’]*)(?:\s+\p{{Lu}}[\p{{L}}'’]*){{0,3}})")
 
 
 def issuer_scope(doc: Doc) -> str | None:
@@ -159,7 +203,7 @@ def issuer_scope(doc: Doc) -> str | None:
         for region in (st.title, st.preamble):
             if region is None:
                 continue
-            m = _SCOPE.search(text, region.start, region.end)
+            m = _res().scope.search(text, region.start, region.end)
             if m:
                 out = clean(m.group(1)).lower() + " " + m.group(2)
                 break
@@ -236,9 +280,9 @@ def _reference_years(text: str, s: int, e: int) -> list[int]:
         before = text[max(s, m.start() - 25) : m.start()]
         if r.year_ignore.search(before):
             continue
-        if regex.match(r"\s*[-–—]\s*(?:19|20)\d{2}", text[m.end() : m.end() + 8]):
+        if _YEAR_RANGE_AFTER.match(text[m.end() : m.end() + 8]):
             continue  # "2022 - 2025": a period
-        if regex.search(r"(?:19|20)\d{2}\s*[-–—]\s*$", text[max(s, m.start() - 8) : m.start()]):
+        if _YEAR_RANGE_BEFORE.search(text[max(s, m.start() - 8) : m.start()]):
             continue
         years.append(int(m.group(0)))
     return years
@@ -247,7 +291,8 @@ def _reference_years(text: str, s: int, e: int) -> list[int]:
 _PAREN = regex.compile(r"\([^()]*\)")
 
 
-def _indicator(text: str, s: int, e: int, num_start: int, num_end: int, unit_end: int, unit: str) -> str:
+def _indicator(text: str, s: int, e: int, num_start: int, num_end: int, unit_end: int, unit: str,
+               next_figure: int | None = None) -> str:
     """The phrase a figure measures, in the order a reader states it ("hộ nghèo được hỗ trợ nhà ở").
 
     The figure's comma-piece of the sentence (asides in brackets dropped), widened backwards to its subject
@@ -261,44 +306,52 @@ def _indicator(text: str, s: int, e: int, num_start: int, num_end: int, unit_end
                 sent[i] = " "
     body = "".join(sent)
     rel_n, rel_ne, rel_ue = num_start - s, num_end - s, unit_end - s
-    bounds = [0] + [m.end() for m in regex.finditer(r",(?=\s)|:\s|;|\(|\)", body)] + [len(body)]
+    bounds = [0] + [m.end() for m in _PIECE_BREAK.finditer(body)] + [len(body)]
     pieces = list(zip(bounds, bounds[1:]))
     idx = next((i for i, (a, b) in enumerate(pieces) if a <= rel_n < b), 0)
     lo, hi = pieces[idx]
-    while len(regex.findall(r"\p{L}+", body[lo:hi])) < 6 and idx > 0:
+    while len(_WORD.findall(body[lo:hi])) < 6 and idx > 0:
         idx -= 1
         lo = pieces[idx][0]
-    while len(regex.findall(r"\p{L}+", body[lo:hi])) < 4 and hi < len(body):
-        hi = next((b for a, b in pieces if a == hi), len(body))
+    # what follows the figure runs to the end of its clause, or to the piece before the next figure
+    limit = (next_figure - s) if next_figure is not None else len(body)
+    hi = max((b for a, b in pieces if b <= limit and b > rel_ue), default=min(hi, limit))
+    if next_figure is None:
+        hi = next((b for a, b in pieces if a <= rel_ue < b and body[b - 1 : b] in (";",)), len(body))
     before = clean(body[lo:rel_n])
-    after = clean(body[(rel_ue if unit == "%" or "/" in unit else rel_ne) : hi])
-    before = regex.sub(r"^[\s\-+•*.:;,()]+", "", before)
-    after = regex.sub(r"[\s\-+•*.:;,()]+$", "", after)
+    after_start = rel_ue if unit == "%" or "/" in unit else rel_ne
+    frac = _FRACTION.match(body, after_start)
+    if frac:
+        after_start = frac.end()  # "19/19 tiêu chí": the whole is not what is counted
+    after = clean(body[after_start:hi])
+    before = _LEAD_PUNCT.sub("", before)
+    after = _TRAIL_PUNCT.sub("", after)
     before = r.qualifier.sub("", before).rstrip()  # "giảm tối thiểu 51 hộ": the bound is the value's
     before = r.connective.sub("", before)
     lead = r.time_lead.match(before)
     tail = ""
     if lead:
         tail, before = clean(lead.group(0)).rstrip(":, "), before[lead.end() :]
-    m = regex.search(r"(?<!\p{L})cho\s*$", before, regex.I)
+    m = r.beneficiary_end.search(before)
     if m and after:
         verb = before[: m.start()].strip(" ,")
-        clause = clean(regex.split(r"[:;]\s", body[:rel_n])[-1])
-        clause = regex.sub(r"^[\s\-+•*.:;,()]+", "", clause)
+        clause = clean(_CLAUSE_BREAK.split(body[:rel_n])[-1])
+        clause = _LEAD_PUNCT.sub("", clause)
         clause = r.qualifier.sub("", clause).rstrip()
-        cm = regex.search(r"(?<!\p{L})cho\s*$", clause, regex.I)
+        cm = r.beneficiary_end.search(clause)
         if cm and len(clause[: cm.start()].split()) <= 14:
             verb = r.connective.sub("", clause[: cm.start()].strip(" ,"))
             lead = r.time_lead.match(verb)
             if lead:
                 tail, verb = clean(lead.group(0)).rstrip(":, "), verb[lead.end() :]
-        after = regex.split(r"\s+tại\s+", after, maxsplit=1)[0]  # where is not what
+        after = r.place_split.split(after, maxsplit=1)[0]  # where is not what
+        verb = r.light_verb.sub("", verb)
         phrase = f"{after} được {verb[:1].lower()}{verb[1:]}" if verb else after
     else:
         phrase = f"{before} {after}".strip()
     if tail:
         phrase = f"{phrase} {tail[:1].lower()}{tail[1:]}"
-    phrase = regex.sub(r"^[\s\-+•*.:;,]+|[\s\-+•*.:;,(]+$", "", clean(phrase))
+    phrase = _EDGE_PUNCT.sub("", clean(phrase))
     return phrase[:200]
 
 
@@ -319,6 +372,7 @@ def _text_targets(doc: Doc) -> list[Found]:
     first_year, last_year = plan_years(doc)
     scope = issuer_scope(doc)
     out: list[Found] = []
+    hints = _figure_hints(text, lay.body_start, lay.body_end)
     for start, end, info in _own_regions(doc):
         if not lay.in_body(start):
             continue
@@ -332,6 +386,12 @@ def _text_targets(doc: Doc) -> list[Found]:
                 continue
             if hard:
                 para_baseline = False
+            i = bisect_left(hints, s)
+            numbers = find_numbers(text, s, e, fractions=True) if i < len(hints) and hints[i] < e else None
+            if not numbers:
+                if r.baseline_cue.search(text, s, e) and not r.target_cue.search(text, s, e):
+                    para_baseline = True
+                continue
             dates = [(d.start, d.end) for d in find_dates(text, s, e)]
             sent = text[s:e]
             ref_years = _reference_years(text, s, e)
@@ -345,11 +405,9 @@ def _text_targets(doc: Doc) -> list[Found]:
             else:
                 baseline = para_baseline or bool(r.baseline_cue.search(sent))
             para_baseline = baseline
-            for n in find_numbers(text, s, e, fractions=True):
-                got = _figure(text, s, e, n, dates)
-                if got is None:
-                    continue
-                unit, unit_end = got
+            figures = [(n, got) for n in numbers if (got := _figure(text, s, e, n, dates)) is not None]
+            for k, (n, (unit, unit_end)) in enumerate(figures):
+                next_figure = figures[k + 1][0].start if k + 1 < len(figures) else None
                 years = ref_years or ([last_year] if last_year else [])
                 label = "baseline" if baseline else "target"
                 paren = next((m for m in _PAREN.finditer(text, s, e) if m.start() < n.start < m.end()), None)
@@ -360,7 +418,7 @@ def _text_targets(doc: Doc) -> list[Found]:
                         years = inner
                         label = "baseline" if max(inner) < first_year else "target"
                 record = Target(
-                    indicator=_indicator(text, s, e, n.start, n.end, unit_end, unit),
+                    indicator=_indicator(text, s, e, n.start, n.end, unit_end, unit, next_figure),
                     value=n.value,
                     value_max=n.value_max,
                     unit=unit,
@@ -371,6 +429,18 @@ def _text_targets(doc: Doc) -> list[Found]:
                 )
                 out.append(Found(record, label, n.start, unit_end, (s, e), passage))
     return out
+
+
+
+
+def _figure_hints(text: str, start: int, end: int) -> list[int]:
+    """Offsets of numbers followed by "%" or by a unit's first word: the sentences worth reading for figures."""
+    words = _res().unit_words
+    return [
+        m.start()
+        for m in _res().number_then.finditer(text, start, end)
+        if m.group("pct") or m.group("word").casefold() in words
+    ]
 
 
 def _figure(text: str, s: int, e: int, n, dates) -> tuple[str, int] | None:
@@ -421,11 +491,10 @@ _FRACTION = regex.compile(r"/\d{1,4}(?![\d/])")
 _PER = regex.compile(r"\s*/\s*(?P<per>\p{L}+(?:\s+\p{L}+)?)(?=[\s.,;:)]|$)")
 
 
-_AT_UNIT = regex.compile(rf"(?<!\p{{L}})(?:ở|tại)\s+((?:{_UNIT_TYPES})\s+\p{{Lu}}[\p{{L}}'’]*(?:\s+\p{{Lu}}[\p{{L}}'’]*){{0,3}})")
 
 
 def _mentioned_scope(text: str, s: int, e: int) -> str | None:
-    m = _AT_UNIT.search(text, s, e)
+    m = _res().at_unit.search(text, s, e)
     return clean(m.group(1)) if m else None
 
 
@@ -480,6 +549,9 @@ def _table_res() -> dict:
         "tgt_title": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['target_titles'])})(?!\p{{L}})", regex.I),
         "base_title": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['baseline_titles'])})(?!\p{{L}})", regex.I),
         "collabel": regex.compile(t["column_label"]),
+        "unit": regex.compile(
+            rf"(?<!\p{{L}})({phrase_alt(k for k in _res().unit_map if k != '%')})(?!\p{{L}})", regex.I
+        ),
     }
 
 
@@ -502,7 +574,7 @@ def _text_header(text: str, table_start: int) -> tuple[list[str], str]:
             numeric = sum(1 for p in parts if _is_number(p))
             if numeric >= 2:
                 continue  # a data row left out of the grid
-            if ("|" in raw or "\t" in raw or len(raw) <= 60) and not regex.search(r"kèm\s+theo|kế\s+hoạch\s+số", raw, regex.I):
+            if ("|" in raw or "\t" in raw or len(raw) <= 60) and not _res().not_header.search(raw):
                 cells = parts + cells
                 continue
             in_header = False
@@ -513,10 +585,10 @@ def _text_header(text: str, table_start: int) -> tuple[list[str], str]:
 
 
 def _formula_refs(label: str) -> tuple[int, ...]:
-    m = regex.match(r"^\s*\d{1,2}\s*=\s*(.+)$", label)
+    m = _FORMULA.match(label)
     if not m:
         return ()
-    return tuple(int(x) for x in regex.findall(r"\d{1,2}", m.group(1)))
+    return tuple(int(x) for x in _SMALL_INT.findall(m.group(1)))
 
 
 def _assign_flat_header(cells: list[str], n_cols: int, col_labels: list[str] | None) -> list[str]:
@@ -527,7 +599,8 @@ def _assign_flat_header(cells: list[str], n_cols: int, col_labels: list[str] | N
         return cells + [""] * (n_cols - len(cells))
     n_label = 0
     while n_label < n_cols and n_label < len(cells) and (
-        cells[n_label].casefold() in _table_res()["label"] or not _YEAR.search(cells[n_label]) and len(cells[n_label].split()) <= 2 and n_label < 2
+        cells[n_label].casefold() in _table_res()["label"]
+        or not _YEAR.search(cells[n_label]) and len(cells[n_label].split()) <= 2 and n_label < 2
     ):
         n_label += 1
     rest = cells[n_label:]
@@ -572,7 +645,8 @@ def read_tables(doc: Doc) -> list[TableView]:
         first_data = None
         col_label_row = None
         for i, row in enumerate(texts):
-            if all(not t or tr["collabel"].match(t) for t in row) and sum(1 for t in row if t) >= max(2, table.n_cols - 1):
+            filled = sum(1 for t in row if t)
+            if all(not t or tr["collabel"].match(t) for t in row) and filled >= max(2, table.n_cols - 1):
                 col_label_row = i
                 continue
             if any(_is_number(t) for t in row[1:]) and any(t and not _is_number(t) for t in row[:3]) or (
@@ -637,8 +711,7 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
     tr = _table_res()
     r = _res()
     first_year, _ = plan_years(doc)
-    units = {k: v for k, v in r.unit_map.items() if k != "%"}
-    unit_re = regex.compile(rf"(?<!\p{{L}})({phrase_alt(units)})(?!\p{{L}})", regex.I)
+    unit_re = tr["unit"]
     lay = layout(doc)
     tables = doc._.document.tables
     table_start = next((t.start for t in tables if t.index == view.index), 0)
@@ -668,7 +741,7 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
             found = unit_re.findall(h)
             col.unit = r.unit_map[clean(found[-1]).casefold()] if found else None
         if col.unit is None:
-            decimals = [v for v in numeric if regex.search(r"\d,\d", v)]
+            decimals = [v for v in numeric if _DECIMAL_COMMA.search(v)]
             if decimals and len(decimals) * 2 >= len(numeric):
                 col.unit = "%"
         if col.unit and col.unit != "%":
@@ -766,7 +839,9 @@ def _dedupe(found: list[Found], text: str) -> list[Found]:
                     if f.region == k.region or kr.scope != rec.scope or kr.year != rec.year:
                         continue
                     need = _SAME_COMMON if rec.value in (0, 1, 100) else _SAME_TARGET
-                    sim = _similar(clean(text[k.sentence[0] : k.sentence[1]]), clean(text[f.sentence[0] : f.sentence[1]]))
+                    sim = _similar(
+                        clean(text[k.sentence[0] : k.sentence[1]]), clean(text[f.sentence[0] : f.sentence[1]])
+                    )
                     if sim >= need:
                         dup = k
                 elif f.sentence is None and k.sentence is not None:
@@ -783,7 +858,7 @@ def _dedupe(found: list[Found], text: str) -> list[Found]:
 
 
 def _names(text: str, sentence: tuple[int, int], label: str) -> bool:
-    words = regex.sub(rf"^(?:{_UNIT_TYPES})\s+", "", label.strip(), flags=regex.I)
+    words = _res().unit_type_prefix.sub("", label.strip())
     return bool(words) and words.casefold() in clean(text[sentence[0] : sentence[1]]).casefold()
 
 

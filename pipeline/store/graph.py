@@ -186,6 +186,7 @@ def _name(rest: str) -> str | None:
     return rest or None
 
 
+@lru_cache(maxsize=65536)
 def loose_key(name: str | None) -> str:
     """A unit name without diacritics, for matching: plans and the gazetteer spell some names differently
     ("Đak Rong", "Đăk Rong")."""

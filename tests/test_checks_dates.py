@@ -1,0 +1,105 @@
+"""Deadlines and target years against the plan's date and period; two deadlines for one duty; the plan's own
+date written differently in its appendix caption."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import kehoach
+from kehoach.pipeline.checks.dates import text_deadlines
+from kehoach.pipeline.checks.registry import run_internal
+
+from conftest import ROOT, seed
+
+PLAN = """ỦY BAN NHÂN DÂN
+HUYỆN ĐẮK GLONG
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 163/KH-UBND
+Đắk Glong, ngày 18 tháng 3 năm 2024
+
+KẾ HOẠCH
+Thực hiện Chương trình giảm nghèo năm 2024 trên địa bàn huyện Đắk Glong
+
+Căn cứ Kế hoạch số 110/KH-UBND ngày 01/3/2024 của UBND tỉnh Đắk Nông thực hiện Chương trình năm 2024.
+
+I. MỤC TIÊU
+
+1. Giảm 4% tỷ lệ hộ nghèo.
+2. Phấn đấu đến cuối năm {target_year} tỷ lệ hộ nghèo của huyện còn dưới 20%.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Phòng Dân tộc: tổng hợp báo cáo năm trước ngày {report}.
+
+2. UBND các xã: Hoàn thành phê duyệt danh sách hộ được hỗ trợ nhà ở trước ngày {approve}; hoàn thành hỗ trợ nhà ở trong quý III năm 2024.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+TM. ỦY BAN NHÂN DÂN
+CHỦ TỊCH
+
+Nguyễn Văn An
+"""
+
+
+def findings(tmp_path: Path, text: str, *codes: str):
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = kehoach.read(path)
+    return run_internal(kehoach.extract(doc, with_findings=False), doc, set(codes))
+
+
+def seed_findings(path: Path, *codes: str):
+    doc = kehoach.read(path)
+    return run_internal(kehoach.extract(doc, with_findings=False), doc, set(codes))
+
+
+CODES = ("deadline_before_issue", "deadline_outside_period", "target_year_outside_period")
+
+
+def test_deadlines_read_from_text() -> None:
+    text = "gửi trước ngày 31/01/2024; xây dựng trong quý I năm 2024; tổ chức trong tháng 5/2025; trước ngày 20 hằng tháng"
+    assert [d.date.iso() for d in text_deadlines(text)] == ["2024-01-31", "2024-03-31", "2025-05-31"]
+
+
+def test_a_clean_plan_is_quiet(tmp_path) -> None:
+    text = PLAN.format(target_year="2024", report="10/12/2024", approve="30/4/2024")
+    assert findings(tmp_path, text, *CODES) == []
+
+
+def test_deadline_before_the_plan_is_issued(tmp_path) -> None:
+    text = PLAN.format(target_year="2024", report="10/12/2024", approve="28/02/2024")
+    [f] = findings(tmp_path, text, *CODES)
+    assert f.code == "deadline_before_issue" and f.data["deadline"] == "2024-02-28"
+    assert f.evidence[0].text == "Hoàn thành phê duyệt danh sách hộ được hỗ trợ nhà ở trước ngày 28/02/2024"
+
+
+def test_deadline_and_target_after_the_period(tmp_path) -> None:
+    text = PLAN.format(target_year="2026", report="10/12/2025", approve="30/4/2024")
+    found = {f.code: f for f in findings(tmp_path, text, *CODES)}
+    assert set(found) == {"deadline_outside_period", "target_year_outside_period"}
+    assert found["target_year_outside_period"].data["year"] == 2026
+    # a report on the last year due early in the next one is normal
+    early = PLAN.format(target_year="2024", report="15/01/2025", approve="30/4/2024")
+    assert findings(tmp_path, early, *CODES) == []
+
+
+def test_seed_004_build_in_quarter_one_but_send_by_end_of_january() -> None:
+    [f] = seed_findings(seed("004"), "deadline_conflict")
+    assert f.data["dates"] == ["2024-03-31", "2024-01-31"]
+    assert "trong quý I năm 2024" in " ".join(f.evidence[0].text.split())
+
+
+def test_a_deadline_given_to_another_body_is_not_a_conflict() -> None:
+    chain = ROOT / "corpus" / "synthetic" / "chains" / "kontum_giamngheo_2024" / "tinh_kon_tum.txt"
+    assert seed_findings(chain, "deadline_conflict") == []
+
+
+def test_seed_002_appendix_dated_while_the_header_is_blank() -> None:
+    [f] = seed_findings(seed("002"), "date_conflict")
+    assert " ".join(f.evidence[0].text.split()) == "Kèm theo Kế hoạch số: /KH-UBND ngày 22 /02/2024"
+    assert seed_findings(seed("004"), "date_conflict") == []  # caption 08/12/2023 = header
