@@ -33,14 +33,15 @@ def extract(path_or_doc: str | Path | Document, with_findings: bool = True) -> P
     from kehoach.pipeline.extract import extract_plan
 
     doc = _as_document(path_or_doc)
-    plan = extract_plan(doc)
+    structure = segment(doc)
+    plan = extract_plan(doc, structure)
     if with_findings:
-        plan.findings = check(plan, doc)
+        plan.findings = check(plan, doc, structure)
     return plan
 
 
-def check(plan: Plan, doc: Document) -> list[Finding]:
-    """Internal consistency findings for one plan."""
+def check(plan: Plan, doc: Document, structure: Structure | None = None) -> list[Finding]:
+    """Internal consistency findings for one plan (pass the Structure if you have segmented already)."""
     from kehoach.pipeline.checks import run_checks
 
-    return run_checks(plan, doc)
+    return run_checks(plan, doc, structure)

@@ -278,14 +278,16 @@ def quoted_fragments(detail: str) -> list[str]:
     return [next(g for g in m.groups() if g) for m in _QUOTED.finditer(detail or "")]
 
 
-def _locate(fragment: str, text: str) -> tuple[int, int] | None:
-    """Where a quoted fragment occurs in the document, tolerant of line breaks and dash spacing."""
+def _locate(fragment: str, text: str) -> list[tuple[int, int]]:
+    """Every place a quoted fragment occurs in the document, tolerant of line breaks and dash spacing.
+
+    A short quote ("thôn") may occur inside other words first ("nông thôn"); the finding must cover one of
+    the occurrences, not necessarily the first."""
     words = regex.split(r"\s+", fragment.strip())
     if not words or not words[0]:
-        return None
-    pattern = r"\s+".join(regex.escape(w).replace(r"\-", r"\s*-\s*") for w in words)
-    m = regex.search(pattern, text, regex.I)
-    return (m.start(), m.end()) if m else None
+        return []
+    pattern = r"(?<!\w)" + r"\s+".join(regex.escape(w).replace(r"\-", r"\s*-\s*") for w in words) + r"(?!\w)"
+    return [(m.start(), m.end()) for m in regex.finditer(pattern, text, regex.I)]
 
 
 def _covers(spans: Iterable[Any], start: int, end: int) -> bool:
@@ -311,12 +313,12 @@ def score_findings(gold: dict, plan: Plan, document: Document, out: DocScore) ->
     used: set[int] = set()
     for item in expected:
         code, detail = item.get("code"), item.get("detail", "")
-        where = next((loc for f in quoted_fragments(detail) if (loc := _locate(f, document.text))), None)
+        places = next((locs for f in quoted_fragments(detail) if (locs := _locate(f, document.text))), None)
         hit = None
         for k, finding in enumerate(plan.findings):
             if k in used or finding.code != code:
                 continue
-            if where is None or _covers(finding.evidence, *where):
+            if places is None or any(_covers(finding.evidence, *where) for where in places):
                 hit = k
                 break
         if hit is None:

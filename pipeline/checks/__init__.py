@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from kehoach.schemas.document import Document
 from kehoach.schemas.plan import Finding, Plan
+from kehoach.schemas.structure import Structure
 
 
-def run_checks(plan: Plan, document: Document) -> list[Finding]:
+def run_checks(plan: Plan, document: Document, structure: Structure | None = None) -> list[Finding]:
     """Run every enabled internal rule (registry in kehoach.pipeline.checks.registry)."""
-    try:
-        from kehoach.pipeline.checks.registry import run_internal
-    except ImportError:
-        return []
-    return run_internal(plan, document)
+    from kehoach.pipeline.checks.registry import run_internal
+
+    return run_internal(plan, document, structure=structure)

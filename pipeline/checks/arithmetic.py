@@ -40,11 +40,16 @@ _LETTER_TT = regex.compile(r"^[a-zđ][.)]?$")
 _BULLET_TT = regex.compile(r"^[-+•*–]$")
 
 
+_CELL_NOISE = regex.compile(r"[\s*]+")
+_CELL_NOISE_PCT = regex.compile(r"[\s*%]+")
+_LAST_DECIMALS = regex.compile(r"[.,](\d+)$")
+
+
 def cell_value(text: str, dot_decimal: bool = False) -> Decimal | None:
     """The number in one table cell ("7.449", "8,11", "0.69", "1.234,5", "12%"), or None.
 
     A dot followed by exactly three digits groups thousands ("1.011"); any other dot is a decimal point."""
-    s = regex.sub(r"[\s*]+", "", text)
+    s = _CELL_NOISE.sub("", text)
     s = s.rstrip("%")
     if not s:
         return None
@@ -53,8 +58,8 @@ def cell_value(text: str, dot_decimal: bool = False) -> Decimal | None:
 
 def decimals(text: str) -> int:
     """Decimal places a cell is written with ("8,11" → 2, "7.449" → 0, "0.69" → 2)."""
-    s = regex.sub(r"[\s*%]+", "", text)
-    m = regex.search(r"[.,](\d+)$", s)
+    s = _CELL_NOISE_PCT.sub("", text)
+    m = _LAST_DECIMALS.search(s)
     if not m:
         return 0
     if "," not in s and len(m.group(1)) == 3:

@@ -33,7 +33,7 @@ from functools import lru_cache
 
 import regex
 from rapidfuzz import fuzz
-from sqlalchemy import delete, insert, select
+from sqlalchemy import Text, cast, delete, insert, select
 from sqlalchemy.orm import Session
 
 from kehoach.pipeline.store.graph import (
@@ -724,6 +724,8 @@ def check_deadlines(link: _Link) -> list[Finding | None]:
 
 
 def check_reporting(link: _Link) -> list[Finding | None]:
+    """A reporting duty the higher plan gives this unit (an assignment with role bao_cao) is taken up: the
+    plan gives someone a reporting role, or sets a recurring or similar reporting deadline."""
     low = link.info.lower
     duties = link.prepared.duties.to(low)
     if not duties:
@@ -946,11 +948,14 @@ def default_catalogue() -> Catalogue | None:
 
 
 def _load_plans(session: Session, ids: set[int]) -> dict[int, Plan]:
+    """Plans from their stored JSON, read as text and validated by pydantic's own JSON parser (the
+    cross-check's main cost is here)."""
     out: dict[int, Plan] = {}
     ordered = sorted(ids)
+    as_text = cast(PlanRow.json, Text)
     for i in range(0, len(ordered), 500):
-        for pid, data in session.execute(select(PlanRow.id, PlanRow.json).where(PlanRow.id.in_(ordered[i : i + 500]))):
-            out[pid] = Plan.model_validate(data)
+        for pid, data in session.execute(select(PlanRow.id, as_text).where(PlanRow.id.in_(ordered[i : i + 500]))):
+            out[pid] = Plan.model_validate_json(data)
     return out
 
 

@@ -155,25 +155,82 @@ def deadline_outside_period(ctx: CheckContext):
             yield [span], {"quote": _quote(ctx, d), "line": span.line, "period": label, "deadline": d.date.iso()}
 
 
+def _alternation(words: list[str]) -> str:
+    return "|".join(r"\s+".join(map(regex.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+def _target_clause(text: str, start: int, end: int) -> tuple[int, int]:
+    """The clause a target is stated in: from the previous ";", sentence end or line start to the next one."""
+    lo = max(text.rfind("\n", 0, start), text.rfind(";", 0, start), text.rfind(". ", 0, start)) + 1
+    stops = [i for i in (text.find("\n", end), text.find(";", end), text.find(". ", end)) if i != -1]
+    hi = min(stops) if stops else len(text)
+    return lo, max(hi, end)
+
+
+def target_year_kind(text: str, lo: int, hi: int, year: int, future: bool, conf: dict) -> str | None:
+    """Whether the clause ``text[lo:hi]`` sets an aim for ``year`` ("aim"), states where things stand in that
+    year ("baseline"), or neither (None).
+
+    An aim is explicit: "phấn đấu", "mục tiêu", or the year introduced as a time to reach ("đến năm 2026",
+    "vào cuối năm 2026") with a verb of reaching ("giảm còn", "còn dưới", "đạt"). A state is a baseline:
+    "kết quả rà soát cuối năm 2021 … có", "tính đến 31/12/2022 đạt", "năm 2023 còn 5 hộ". A year before the
+    plan needs the strong words and a time to reach: a report of last year's results reads just like an aim
+    ("tỷ lệ hộ nghèo giảm còn 3,5% vào cuối năm 2021")."""
+    clause = text[lo:hi]
+    strong = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('aim_words', ['phấn đấu', 'mục tiêu']))})(?!\p{{L}})",
+                           regex.I)
+    verbs = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('aim_verbs', ['giảm còn', 'còn dưới', 'đạt']))})(?!\p{{L}})",
+                          regex.I)
+    baseline = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('baseline_words', ['kết quả', 'rà soát', 'có', 'đã']))})"
+                             rf"(?!\p{{L}})", regex.I)
+    reach = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('reach_words', ['đến', 'vào', 'hết', 'tới']))})\s+"
+                          r"(?:hết\s+)?(?:cuối\s+|đầu\s+|giữa\s+)?(?:năm\s+|(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*)$",
+                          regex.I)
+    # a year inside a range ("giai đoạn 2021 - 2025") is the span of a programme, not the target's year
+    years = [m for m in regex.finditer(rf"(?<!\d){year}(?!\d)", clause)
+             if not regex.search(r"(?:19|20)\d{2}\s*[-–]\s*$", clause[max(0, m.start() - 8):m.start()])
+             and not regex.match(r"\s*[-–]\s*(?:19|20)\d{2}", clause[m.end():m.end() + 8])]
+    if not years:
+        return None
+    reached = any(reach.search(clause[max(0, m.start() - 30):m.start()]) for m in years)
+    if strong.search(clause) and (reached or future):
+        return "aim"
+    if baseline.search(clause):
+        return "baseline"
+    if future and (reached or verbs.search(clause)):
+        return "aim"
+    return None
+
+
 @rule("target_year_outside_period", "warning",
       "Chỉ tiêu \"{quote}\" (dòng {line}) đặt cho năm {year}, ngoài kỳ kế hoạch {period}.",
       "The target \"{quote}\" (line {line}) is set for {year}, outside the plan's period {period}.")
 def target_year_outside_period(ctx: CheckContext):
+    """Only explicit aims count: a year outside the period that describes a state (a baseline, last year's
+    result) is no target of the plan whatever the extractor took it for."""
     period = ctx.plan.period
     if not (period.start_year and period.end_year):
         return
+    text = ctx.document.text
     orientation = regex.compile("|".join(ctx.config.get("orientation_words", ["định hướng", "tầm nhìn"])), regex.I)
     label = str(period.start_year) if period.start_year == period.end_year else f"{period.start_year} - {period.end_year}"
+    reported: set[tuple[int, int]] = set()
     for t in ctx.plan.targets:
         if t.year is None or t.span is None or period.start_year <= t.year <= period.end_year:
             continue
-        line_start = ctx.document.text.rfind("\n", 0, t.span.start) + 1
-        line_end = ctx.document.text.find("\n", t.span.end)
-        context = ctx.text(line_start, line_end if line_end != -1 else len(ctx.document.text))
-        if orientation.search(context):
+        line_start = text.rfind("\n", 0, t.span.start) + 1
+        line_end = text.find("\n", t.span.end)
+        if orientation.search(text, line_start, line_end if line_end != -1 else len(text)):
             continue
-        start = _clause_start(ctx.document.text, t.span.start) if t.span.start - line_start < 200 else t.span.start
-        span = ctx.span(min(start, t.span.start), t.span.end)
+        lo, hi = _target_clause(text, t.span.start, t.span.end)
+        if target_year_kind(text, lo, hi, t.year, t.year > period.end_year, ctx.config) != "aim":
+            continue
+        if (lo, hi) in reported:
+            continue
+        reported.add((lo, hi))
+        while lo < hi and text[lo] in " \t-+•*":
+            lo += 1
+        span = ctx.span(lo, hi)
         yield [span], {"quote": " ".join((span.text or "").split()), "line": span.line, "year": t.year,
                        "period": label}
 

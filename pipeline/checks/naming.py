@@ -26,10 +26,11 @@ import yaml
 from kehoach.pipeline.checks.arithmetic import cell_value, table_views
 from kehoach.pipeline.checks.registry import CheckContext, rule
 from kehoach.pipeline.reference import admin_units, name_key
-from kehoach.pipeline.segment import PLACE_DATE
+from kehoach.pipeline.segment import AUTHORITY, PLACE_DATE
 
 _TYPE_WORDS = r"thành\s+phố|thị\s+xã|thị\s+trấn|huyện|quận|tỉnh|xã|phường"
 _NAME_WORD = r"(?:\p{Lu}[\p{L}'’]*|\d{1,3})"
+_NAME_WORD_RE = regex.compile(_NAME_WORD)
 _UNIT = regex.compile(
     rf"(?<!\p{{L}})(?P<type>(?i:{_TYPE_WORDS}))[ \t]*\n?[ \t]*(?P<name>{_NAME_WORD}(?:[ \t]*\n?[ \t]*{_NAME_WORD}){{0,4}})")
 _LOCATIVE = regex.compile(r"(?:trên\s+địa\s+bàn|địa\s+bàn|toàn|của|tại|cả)\s+$", regex.I)
@@ -37,6 +38,8 @@ _CLOSING = regex.compile(r"(?<!\p{L})Trên\s+đây\s+là\s+[^\n]*", regex.I)
 _ISSUING = regex.compile(r"(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+[^\n;.]{0,60}?(?:xây\s+dựng|ban\s+hành)\s+(?:Kế\s+hoạch|kế\s+hoạch)",
                          regex.I)
 _COMMUNE_TYPES = {"xã", "phường", "thị trấn"}
+_AUTHORITY_ABBR = {"TM", "KT", "TL", "TUQ", "Q"}
+_POSITION_START = regex.compile(r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+(?:BAN|PHÒNG)|BÍ\s+THƯ)(?!\p{L})")
 
 
 def _canon(type_word: str) -> str:
@@ -56,15 +59,39 @@ class UnitMention:
     type_start: int
 
 
+def _name_end(text: str, m: regex.Match) -> int:
+    """Where the name of a "<type> <Name>" match really ends: before a word that starts a signature line.
+
+    In a signature block the authority line may name the unit type alone ("TM. UBND THỊ TRẤN") and the next
+    line is another authority or position line ("KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH"): those words are no name."""
+    end = m.start("name")
+    for w in _NAME_WORD_RE.finditer(text, m.start("name"), m.end("name")):
+        after = text[w.end():w.end() + 3]
+        if w.group(0) in _AUTHORITY_ABBR and regex.match(r"\s*\.", after):
+            break  # "KT." "TM." "TL." …
+        if _POSITION_START.match(text, w.start()):
+            break  # "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC" …
+        if "\n" in text[end:w.start()]:
+            eol = text.find("\n", w.start())
+            if AUTHORITY.match(text[w.start():eol if eol != -1 else len(text)]):
+                break  # a new line that is an authority line
+        end = w.end()
+    return end
+
+
 def unit_mentions(text: str, lo: int = 0, hi: int | None = None) -> list[UnitMention]:
-    """"<unit type> <Name>" in text[lo:hi], with the locative phrase before it."""
+    """"<unit type> <Name>" in text[lo:hi], with the locative phrase before it. A unit type without a name
+    ("TM. UBND THỊ TRẤN" above "KT. CHỦ TỊCH") is no mention."""
     hi = len(text) if hi is None else hi
     out = []
     for m in _UNIT.finditer(text, lo, hi):
         type_word = m.group("type")
+        end = _name_end(text, m)
+        if end <= m.start("name"):
+            continue
         before = _LOCATIVE.search(text[max(0, m.start() - 20):m.start()])
         start = m.start() - (len(before.group(0)) if before else 0)
-        out.append(UnitMention(_canon(type_word), " ".join(m.group("name").split()), start, m.end(), m.start()))
+        out.append(UnitMention(_canon(type_word), " ".join(text[m.start("name"):end].split()), start, end, m.start()))
     return out
 
 
@@ -344,15 +371,20 @@ def term_typo(ctx: CheckContext):
                     yield [span], {"wrong": place, "right": names[0], "count": 1, "lines": str(span.line)}
 
 
-def _spellings(name: str) -> list[str]:
-    """The name and its accepted variant spellings (typos.yaml ``equivalent_spellings``: "Đắk" = "Đăk")."""
+@lru_cache(maxsize=4096)
+def _spellings(name: str) -> tuple[str, ...]:
+    """The name and its accepted variant spellings (typos.yaml ``equivalent_spellings``: "Đắk" = "Đăk").
+
+    Only the forms that occur in the name are expanded, so the list stays as small as the name's variants."""
     out = [name]
     for group in typos().get("equivalent_spellings", []):
         for form in group:
-            for other in group:
-                if other != form:
-                    out += [regex.sub(rf"(?<!\p{{L}}){regex.escape(form)}(?!\p{{L}})", other, n) for n in list(out)]
-    return list(dict.fromkeys(out))
+            word = regex.compile(rf"(?<!\p{{L}}){regex.escape(form)}(?!\p{{L}})")
+            if not any(word.search(n) for n in out):
+                continue
+            out += [word.sub(other, n) for n in list(out) for other in group if other != form]
+            out = list(dict.fromkeys(out))
+    return tuple(out)
 
 
 def _accented(text: str) -> bool:

@@ -92,11 +92,15 @@ def _load_rules() -> dict[str, Rule]:
     return RULES
 
 
-def run_internal(plan: Plan, document: Document, only: set[str] | None = None) -> list[Finding]:
+def run_internal(plan: Plan, document: Document, only: set[str] | None = None,
+                 structure: Structure | None = None) -> list[Finding]:
+    """Run the enabled rules; pass the Structure when the caller has segmented the document already."""
     rules = _load_rules()
     settings = config()
     findings: list[Finding] = []
     ctx = CheckContext(plan=plan, document=document)
+    if structure is not None:
+        ctx.__dict__["structure"] = structure  # fills the cached_property
     for code, r in rules.items():
         conf = settings.get(code, {})
         if not conf.get("enabled", True) or (only and code not in only):

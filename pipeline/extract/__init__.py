@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from kehoach.schemas.document import Document
 from kehoach.schemas.plan import Plan
+from kehoach.schemas.structure import Structure
 
 
-def extract_plan(document: Document) -> Plan:
+def extract_plan(document: Document, structure: Structure | None = None) -> Plan:
     from kehoach.pipeline.nlp import build_nlp, make_doc
     from kehoach.pipeline.segment import segment
 
-    structure = segment(document)
+    structure = structure or segment(document)
     doc = make_doc(document, structure)
     for _, component in build_nlp().pipeline:
         doc = component(doc)
