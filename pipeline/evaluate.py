@@ -143,7 +143,13 @@ def same_target(g: Any, p: Any) -> bool:
 
 
 def same_project(g: Any, p: Any) -> bool:
-    return (_get(g, "project"), _get(g, "subproject")) == (_get(p, "project"), _get(p, "subproject"))
+    """Equal (project, subproject). Where the plan names a project only by its content, gold leaves
+    ``project`` null and records the catalogue mapping in ``by_content_project``/``by_content_subproject``."""
+    if _get(g, "project") is None and _get(g, "by_content_project") is not None:
+        key = (_get(g, "by_content_project"), _get(g, "by_content_subproject"))
+    else:
+        key = (_get(g, "project"), _get(g, "subproject"))
+    return key == (_get(p, "project"), _get(p, "subproject"))
 
 
 def same_assignment(g: Any, p: Any) -> bool:

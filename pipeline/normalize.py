@@ -203,6 +203,60 @@ def _rejoin(text: str) -> tuple[str, Anchors, list[list[list[tuple[int, int]]]]]
     return new_text, anchors, tables
 
 
+# --- tables written inline: "a | b | c" rows, or markdown "| a | b |" rows -------------------------------
+_MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+
+
+def _row_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
+    """Cell spans of one inline row, or None when the line is not a row of at least 3 cells."""
+    line = text[start:end]
+    if line.count("|") < 2:
+        return None
+    parts, pos = [], start
+    for part in line.split("|"):
+        left = len(part) - len(part.lstrip())
+        parts.append((pos + left, pos + len(part.rstrip())))
+        pos += len(part) + 1
+    if line.strip().startswith("|"):
+        parts = parts[1:]
+    if line.strip().endswith("|"):
+        parts = parts[:-1]
+    return parts if len(parts) >= 3 else None
+
+
+def inline_tables(text: str, taken: list[tuple[int, int]], first_index: int) -> list[Table]:
+    """Runs of >= 2 consecutive rows with the same number of cells become tables; the text is unchanged.
+
+    A header row may have fewer cells than the body (a merged group heading); a markdown rule line
+    ("|---|---|") inside the run is skipped."""
+    tables: list[Table] = []
+    run: list[list[tuple[int, int]]] = []
+
+    def flush() -> None:
+        body = [r for r in run if r]
+        widths = [len(r) for r in body]
+        if len(body) >= 2 and widths.count(max(set(widths), key=widths.count)) >= 2:
+            cells = [Cell(row=i, col=j, text=text[a:b], start=a, end=b)
+                     for i, row in enumerate(body) for j, (a, b) in enumerate(row)]
+            tables.append(Table(index=first_index + len(tables), n_rows=len(body), n_cols=max(widths),
+                                cells=cells, start=body[0][0][0], end=body[-1][-1][1]))
+        run.clear()
+
+    for s, e in _line_spans(text):
+        if any(a <= s <= b for a, b in taken):
+            flush()
+            continue
+        if _MD_RULE.match(text, s, e) and run:
+            continue
+        cells = _row_cells(text, s, e)
+        if cells is None:
+            flush()
+        else:
+            run.append(cells)
+    flush()
+    return tables
+
+
 # --- the stage --------------------------------------------------------------------------------------------
 def normalize_text(text: str) -> tuple[str, Anchors]:
     """Character-level normalisation (passes 1 and 2) with its offset map."""
@@ -277,6 +331,21 @@ def normalize_document(doc: Document) -> Document:
                       for b in blocks if b.kind is not BlockKind.table] + [
                 Block(kind=BlockKind.table, start=t.start, end=t.end, table=t.index) for t in tables]
             blocks.sort(key=lambda b: b.start)
+    found = inline_tables(text, [(t.start, t.end) for t in tables], len(tables))
+    if found:
+        tables = sorted(tables + found, key=lambda t: t.start)
+        tables = [t.model_copy(update={"index": i}) for i, t in enumerate(tables)]
+        if doc.format is SourceFormat.txt:
+            blocks = _txt_blocks(text, tables)
+        else:
+            spans = [(t.start, t.end) for t in found]
+            blocks = [b for b in blocks if not any(a <= b.start <= z for a, z in spans)]
+            blocks += [Block(kind=BlockKind.table, start=t.start, end=t.end, table=t.index) for t in tables
+                       if (t.start, t.end) in spans]
+            blocks.sort(key=lambda b: b.start)
+            index_of = {(t.start, t.end): t.index for t in tables}
+            blocks = [b.model_copy(update={"table": index_of.get((b.start, b.end), b.table)})
+                      if b.kind is BlockKind.table else b for b in blocks]
     meta = doc.meta.model_copy(update={"normalised": True})
     return doc.model_copy(
         update={"text": text, "blocks": blocks, "tables": tables, "page_starts": page_starts,
