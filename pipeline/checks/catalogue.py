@@ -201,3 +201,108 @@ def unknown_project(ctx: CheckContext):
             "programme_key": key, "elsewhere_en": f"; it belongs to {other}" if other else "",
             "quote": " ".join((spans[0].text or "").split())[:160], "line": spans[0].line,
             "project": project, "subproject": subproject}
+
+
+# --- programme names ------------------------------------------------------------------------------------
+
+_NAME_TOKEN = regex.compile(r"[ \t]*(?:\n[ \t]*)?(?:[-–][ \t]*(?:\n[ \t]*)?)?(?P<w>\p{L}[\p{L}]*(?:[-–]\p{L}+)*)")
+
+
+def _alt(words: list[str]) -> str:
+    return "|".join(r"\s+".join(map(regex.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+def _expand(words: list[str], abbreviations: dict[str, str]) -> list[str]:
+    """Lower-case words with abbreviations written out ("DTTS" → dân tộc thiểu số, "KT-XH" → kinh tế xã hội)."""
+    out: list[str] = []
+    for w in words:
+        full = abbreviations.get(w.casefold())
+        parts = full.split() if full else regex.split(r"[-–]", w)
+        out.extend(name_key(p) for p in parts if p)
+    return out
+
+
+def _catalogue_names(conf: dict) -> dict[str, list[list[str]]]:
+    """Each programme's names after the national prefix, as word lists ("giảm nghèo bền vững")."""
+    prefix = regex.compile(rf"^\s*(?:{_alt(conf.get('prefixes', []))})\s*", regex.I)
+    abbreviations = {k.casefold(): v for k, v in (conf.get("abbreviations") or {}).items()}
+    stop = regex.compile(rf"\s+(?:{_alt(conf.get('stop_words', ['giai đoạn']))})(?!\p{{L}}).*$", regex.I)
+    out: dict[str, list[list[str]]] = {}
+    for key, prog in programmes().items():
+        names = []
+        for alias in (prog.name, *prog.aliases):
+            m = prefix.match(alias)
+            if not m:
+                continue
+            rest = stop.sub("", alias[m.end():])
+            words = _expand(regex.findall(r"\p{L}+(?:[-–]\p{L}+)*", rest), abbreviations)
+            if words and words not in names:
+                names.append(words)
+        out[key] = names
+    return out
+
+
+def programme_mentions(text: str, conf: dict) -> list[tuple[int, int, list[str]]]:
+    """(start, end, name words) of every "Chương trình mục tiêu quốc gia <name>" in the text; the name runs to
+    the first punctuation, number or stop word ("giai đoạn", "năm", "trên địa bàn" …)."""
+    prefix = regex.compile(rf"(?<!\p{{L}})(?:{_alt(conf.get('prefixes', []))})(?!\p{{L}})", regex.I)
+    stops = {name_key(w) for w in conf.get("stop_words", [])}
+    first_stop_words = {s.split()[0] for s in stops}
+    abbreviations = {k.casefold(): v for k, v in (conf.get("abbreviations") or {}).items()}
+    out = []
+    for m in prefix.finditer(text):
+        pos, words, end = m.end(), [], m.end()
+        while len(words) < int(conf.get("max_words", 16)):
+            w = _NAME_TOKEN.match(text, pos)
+            if w is None:
+                break
+            word = w.group("w")
+            if name_key(word) in first_stop_words:
+                ahead = name_key(" ".join(text[w.start("w"):w.start("w") + 40].split()))
+                if any(ahead == s or ahead.startswith(s + " ") for s in stops):
+                    break
+            words.append(word)
+            pos = end = w.end()
+        out.append((m.start(), end, _expand(words, abbreviations)))
+    return out
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(w in it for w in short)
+
+
+@rule("programme_name_mismatch", "warning",
+      "Tên chương trình \"{quote}\" (dòng {line}) không đúng tên {programme}, trong khi văn bản ghi đúng ở chỗ khác "
+      "(\"{correct}\", dòng {correct_line}).",
+      "The programme is named \"{quote}\" (line {line}), not its name {programme}, which the plan uses elsewhere "
+      "(\"{correct}\", line {correct_line}).")
+def programme_name_mismatch(ctx: CheckContext):
+    """A national programme named with words of its own plus others ("giảm nghèo và an sinh xã hội bền vững"
+    for "giảm nghèo bền vững") while the same plan names it correctly elsewhere. Names cut short ("Chương
+    trình MTQG giảm nghèo") and names of other programmes are left alone."""
+    conf = ctx.config
+    names = _catalogue_names(conf)
+    max_extra = int(conf.get("max_extra_words", 6))
+    found = [m for m in programme_mentions(ctx.document.text, conf) if m[2]]
+    correct: dict[str, list[tuple[int, int]]] = {}
+    wrong: list[tuple[int, int, str]] = []
+    for start, end, words in found:
+        ok = [k for k, ns in names.items() for n in ns if words[:len(n)] == n or n[:len(words)] == words]
+        if ok:
+            for k in ok:
+                correct.setdefault(k, []).append((start, end))
+            continue
+        near = [k for k, ns in names.items() for n in ns
+                if words[0] == n[0] and len(words) > len(n) and _is_subsequence(n, words[:len(n) + max_extra])]
+        if near:
+            wrong.append((start, end, near[0]))
+    for start, end, key in wrong:
+        if key not in correct:
+            continue  # the plan never names the programme right: nothing to compare with
+        span = ctx.span(start, end)
+        a, b = min(correct[key], key=lambda c: abs(c[0] - start))
+        other = ctx.span(a, b)
+        yield [span, other], {"quote": " ".join((span.text or "").split()), "line": span.line,
+                              "programme": f"\"{programmes()[key].name}\"", "programme_key": key,
+                              "correct": " ".join((other.text or "").split()), "correct_line": other.line}

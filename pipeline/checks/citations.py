@@ -234,3 +234,49 @@ def malformed_symbol(ctx: CheckContext):
         hint_en = f"; the right symbol is {nd.number}" if hint else ""
         spans = [s for s in ref.mentions if s.text and "/" in s.text] or ref.mentions
         yield spans, {"number": ref.number, "hint": hint, "hint_en": hint_en, "line": spans[0].line}
+
+
+_ISSUER_BEFORE = regex.compile(r"(?<!\p{L})(?:của|do)\s+(?:\p{Lu}|UBND|HĐND|BCĐ)[^;.\n]{0,80}?(?:tại|theo)\s*$")
+_ISSUER_AFTER = regex.compile(r"^[^;\n]{0,40}?(?<!\p{L})(?:của|do)\s+(?:\p{Lu}|UBND|HĐND)")
+
+
+def symbol_names_issuer(number: str) -> bool:
+    """Whether a symbol says who issued it: "90/QĐ-TTg" (the Prime Minister), "05-NQ/TU" (the provincial Party
+    committee); "14/2020/NQ-HĐND" and "728/QĐ-UBND" say only the kind of body, not which one."""
+    last = regex.split(r"\s*/\s*", number.strip())[-1]
+    codes = regex.split(r"\s*[-–]\s*", last)
+    codes = codes[1:] if len(codes) > 1 else codes
+    types = doc_types()
+    return any((entry := types.issuer(c)) is not None and entry.level for c in codes if c)
+
+
+def _issuer_near(ctx: CheckContext, span: Span) -> bool:
+    """An issuer written around a mention the extractor did not attach: "đề nghị của Trưởng phòng … tại Tờ trình
+    số 85/TTr-LĐTBXH", "Thông tư số 190/2014/TT-BTC ngày … của Bộ Tài chính"."""
+    text = ctx.document.text
+    if _ISSUER_BEFORE.search(text[max(0, span.start - 120):span.start]):
+        return True
+    return bool(_ISSUER_AFTER.search(text[span.end:span.end + 120]))
+
+
+@rule("citation_incomplete", "info",
+      "Văn bản {number} được trích dẫn không có {missing} (dòng {lines}).",
+      "Document {number} is cited without {missing_en} (line {lines}).")
+def citation_incomplete(ctx: CheckContext):
+    """A cited document that, over all the places it is cited (second mentions and short forms included),
+    is never given its date, or never its issuer when its symbol does not name the issuer. Documents cited
+    by name only (Luật Trợ giúp pháp lý) identify themselves and are left alone."""
+    skip = set(ctx.config.get("skip_types", ["luat", "hien_phap", "bo_luat"]))
+    for ref in _refs(ctx):
+        if not ref.number or ref.type in skip or not ref.mentions:
+            continue
+        dated = bool(ref.date or ref.dates_seen) or any(d is not None for _, d in mention_dates(ctx, ref))
+        issued = (bool(ref.issuer) or symbol_names_issuer(ref.number)
+                  or any(_issuer_near(ctx, s) for s in ref.mentions))
+        if dated and issued:
+            continue
+        missing = [w for ok, w in ((dated, "ngày ban hành"), (issued, "cơ quan ban hành")) if not ok]
+        missing_en = [w for ok, w in ((dated, "its date"), (issued, "its issuer")) if not ok]
+        spans = ref.mentions[: int(ctx.config.get("max_evidence", 3))]
+        yield spans, {"number": ref.number, "missing": " và ".join(missing), "missing_en": " or ".join(missing_en),
+                      "lines": ", ".join(str(s.line) for s in spans), "no_date": not dated, "no_issuer": not issued}

@@ -29,6 +29,7 @@ RULE_MODULES = [
     "kehoach.pipeline.checks.dates",
     "kehoach.pipeline.checks.catalogue",
     "kehoach.pipeline.checks.naming",
+    "kehoach.pipeline.checks.attachments",
 ]
 
 
