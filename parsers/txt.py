@@ -42,19 +42,21 @@ def _tables_from_tabs(text: str, lines: list[tuple[int, int]]) -> list[Table]:
     return tables
 
 
-def parse(path: str, data: bytes, limits: Limits) -> Document:
-    text, encoding = decode(data)
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    lines: list[tuple[int, int]] = []
-    pos = 0
+def line_spans(text: str) -> list[tuple[int, int]]:
+    """(start, end) of every line, without its newline."""
+    spans, pos = [], 0
     for line in text.split("\n"):
-        lines.append((pos, pos + len(line)))
+        spans.append((pos, pos + len(line)))
         pos += len(line) + 1
-    tables = _tables_from_tabs(text, lines)
+    return spans
+
+
+def line_blocks(text: str, tables: list[Table]) -> list[Block]:
+    """One paragraph block per non-blank line; the lines of a table make one table block."""
     table_at = {t.start: t for t in tables}
     blocks: list[Block] = []
     table_end = -1
-    for s, e in lines:
+    for s, e in line_spans(text):
         if s in table_at:
             t = table_at[s]
             blocks.append(Block(kind=BlockKind.table, start=t.start, end=t.end, table=t.index))
@@ -63,7 +65,14 @@ def parse(path: str, data: bytes, limits: Limits) -> Document:
             continue
         if text[s:e].strip():
             blocks.append(Block(kind=BlockKind.paragraph, start=s, end=e))
+    return blocks
+
+
+def parse(path: str, data: bytes, limits: Limits) -> Document:
+    text, encoding = decode(data)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    tables = _tables_from_tabs(text, line_spans(text))
     return Document(
         source=path, format=SourceFormat.txt, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-        text=text, blocks=blocks, tables=tables, meta=DocumentMeta(encoding=encoding),
+        text=text, blocks=line_blocks(text, tables), tables=tables, meta=DocumentMeta(encoding=encoding),
     )

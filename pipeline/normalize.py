@@ -17,6 +17,7 @@ import unicodedata
 
 import regex
 
+from kehoach.parsers.txt import line_blocks, line_spans
 from kehoach.pipeline.offsets import Anchors, compose, map_offset, regex_edits, rewrite
 from kehoach.schemas.document import Block, BlockKind, Cell, Document, SourceFormat, Table
 
@@ -83,14 +84,6 @@ def _characters(text: str) -> tuple[str, Anchors]:
 # --- pass 3: tables flattened one cell per line between "|" lines ---------------------------------------
 _INDEX = regex.compile(r"\d{1,3}")
 CELL_SEP = " | "
-
-
-def _line_spans(text: str) -> list[tuple[int, int]]:
-    spans, pos = [], 0
-    for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
-        pos += len(line) + 1
-    return spans
 
 
 def _pipe_runs(text: str, lines: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
@@ -185,7 +178,7 @@ def _rejoin(text: str) -> tuple[str, Anchors, list[list[list[tuple[int, int]]]]]
     """Rejoin pipe-flattened tables. Returns the text, its anchors, and per table its rows of cell spans."""
     edits: list[tuple[int, int, str]] = []
     rel_tables = []
-    for cells in _pipe_runs(text, _line_spans(text)):
+    for cells in _pipe_runs(text, line_spans(text)):
         layout = _table_layout(text, cells)
         if layout is None:
             continue
@@ -224,7 +217,7 @@ def _row_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
     return parts if len(parts) >= 3 else None
 
 
-def inline_tables(text: str, taken: list[tuple[int, int]], first_index: int) -> list[Table]:
+def inline_tables(text: str, taken: list[tuple[int, int]], first_index: int = 0) -> list[Table]:
     """Runs of >= 2 consecutive rows with the same number of cells become tables; the text is unchanged.
 
     A header row may have fewer cells than the body (a merged group heading); a markdown rule line
@@ -242,7 +235,7 @@ def inline_tables(text: str, taken: list[tuple[int, int]], first_index: int) -> 
                                 cells=cells, start=body[0][0][0], end=body[-1][-1][1]))
         run.clear()
 
-    for s, e in _line_spans(text):
+    for s, e in line_spans(text):
         if any(a <= s <= b for a, b in taken):
             flush()
             continue
@@ -269,22 +262,6 @@ def _invert(anchors: Anchors) -> Anchors:
     return sorted((src, out) for out, src in anchors)
 
 
-def _txt_blocks(text: str, tables: list[Table]) -> list[Block]:
-    blocks: list[Block] = []
-    table_at = {t.start: t for t in tables}
-    table_end = -1
-    for s, e in _line_spans(text):
-        if s in table_at:
-            t = table_at[s]
-            blocks.append(Block(kind=BlockKind.table, start=t.start, end=t.end, table=t.index))
-            table_end = t.end
-        if s <= table_end:
-            continue
-        if text[s:e].strip():
-            blocks.append(Block(kind=BlockKind.paragraph, start=s, end=e))
-    return blocks
-
-
 def _remap_table(table: Table, inv: Anchors, index: int) -> Table:
     cells = [
         cell.model_copy(update={"start": map_offset(inv, cell.start), "end": map_offset(inv, cell.end)})
@@ -295,6 +272,31 @@ def _remap_table(table: Table, inv: Anchors, index: int) -> Table:
     )
 
 
+def _remap_block(block: Block, inv: Anchors) -> Block:
+    return block.model_copy(update={"start": map_offset(inv, block.start), "end": map_offset(inv, block.end)})
+
+
+def _rejoined_tables(text: str, rejoined: list[list[list[tuple[int, int]]]]) -> list[Table]:
+    return [
+        Table(index=0, n_rows=len(rows), n_cols=max(len(r) for r in rows),
+              cells=[Cell(row=r, col=c, text=text[s:e], start=s, end=e)
+                     for r, row in enumerate(rows) for c, (s, e) in enumerate(row)],
+              start=rows[0][0][0], end=rows[-1][-1][1])
+        for rows in rejoined
+    ]
+
+
+def _blocks(doc: Document, text: str, blocks: list[Block], tables: list[Table], new: list[Table]) -> list[Block]:
+    """Blocks after normalisation: TXT is re-blocked line by line; other formats keep their blocks, except
+    those the tables found here now cover, and get one block per table."""
+    if doc.format is SourceFormat.txt:
+        return line_blocks(text, tables)
+    covered = [(t.start, t.end) for t in new]
+    kept = [b for b in blocks if b.kind is not BlockKind.table and not any(a <= b.start <= z for a, z in covered)]
+    kept += [Block(kind=BlockKind.table, start=t.start, end=t.end, page=t.page, table=t.index) for t in tables]
+    return sorted(kept, key=lambda b: b.start)
+
+
 def normalize_document(doc: Document) -> Document:
     """Return a new Document with normalised text, remapped blocks/tables/pages and the source map."""
     if doc.meta.normalised:
@@ -302,50 +304,26 @@ def normalize_document(doc: Document) -> Document:
     text, anchors = normalize_text(doc.text)
     inv = _invert(anchors)
     tables = [_remap_table(t, inv, t.index) for t in doc.tables]
-    blocks = [
-        b.model_copy(update={"start": map_offset(inv, b.start), "end": map_offset(inv, b.end)}) for b in doc.blocks
-    ]
+    blocks = [_remap_block(b, inv) for b in doc.blocks]
     page_starts = [map_offset(inv, p) for p in doc.page_starts]
 
+    # Pass 3 rewrites the text (pipe-flattened tables joined into rows): remap once more.
     new_text, a3, rejoined = _rejoin(text)
+    new: list[Table] = []
     if rejoined:
         inv3 = _invert(a3)
         tables = [_remap_table(t, inv3, t.index) for t in tables]
+        blocks = [_remap_block(b, inv3) for b in blocks]
         page_starts = [map_offset(inv3, p) for p in page_starts]
-        for rows in rejoined:
-            cells = [
-                Cell(row=r, col=c, text=new_text[s:e], start=s, end=e)
-                for r, row in enumerate(rows) for c, (s, e) in enumerate(row)
-            ]
-            first, last = rows[0][0][0], rows[-1][-1][1]
-            tables.append(Table(index=len(tables), n_rows=len(rows), n_cols=max(len(r) for r in rows),
-                                cells=cells, start=first, end=last))
-        tables.sort(key=lambda t: t.start)
-        tables = [t.model_copy(update={"index": i}) for i, t in enumerate(tables)]
         anchors = compose(a3, anchors)
         text = new_text
-        if doc.format is SourceFormat.txt:
-            blocks = _txt_blocks(text, tables)
-        else:
-            blocks = [b.model_copy(update={"start": map_offset(inv3, b.start), "end": map_offset(inv3, b.end)})
-                      for b in blocks if b.kind is not BlockKind.table] + [
-                Block(kind=BlockKind.table, start=t.start, end=t.end, table=t.index) for t in tables]
-            blocks.sort(key=lambda b: b.start)
-    found = inline_tables(text, [(t.start, t.end) for t in tables], len(tables))
-    if found:
-        tables = sorted(tables + found, key=lambda t: t.start)
+        new = _rejoined_tables(text, rejoined)
+    # Inline "a | b | c" rows become tables without changing the text.
+    new += inline_tables(text, [(t.start, t.end) for t in tables + new], 0)
+    if new:
+        tables = sorted(tables + new, key=lambda t: t.start)
         tables = [t.model_copy(update={"index": i}) for i, t in enumerate(tables)]
-        if doc.format is SourceFormat.txt:
-            blocks = _txt_blocks(text, tables)
-        else:
-            spans = [(t.start, t.end) for t in found]
-            blocks = [b for b in blocks if not any(a <= b.start <= z for a, z in spans)]
-            blocks += [Block(kind=BlockKind.table, start=t.start, end=t.end, table=t.index) for t in tables
-                       if (t.start, t.end) in spans]
-            blocks.sort(key=lambda b: b.start)
-            index_of = {(t.start, t.end): t.index for t in tables}
-            blocks = [b.model_copy(update={"table": index_of.get((b.start, b.end), b.table)})
-                      if b.kind is BlockKind.table else b for b in blocks]
+        blocks = _blocks(doc, text, blocks, tables, new)
     meta = doc.meta.model_copy(update={"normalised": True})
     return doc.model_copy(
         update={"text": text, "blocks": blocks, "tables": tables, "page_starts": page_starts,

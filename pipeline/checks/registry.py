@@ -30,6 +30,7 @@ RULE_MODULES = [
     "kehoach.pipeline.checks.catalogue",
     "kehoach.pipeline.checks.naming",
     "kehoach.pipeline.checks.attachments",
+    "kehoach.pipeline.checks.authority",
 ]
 
 

@@ -1,0 +1,86 @@
+"""Authority: a plan gives direct tasks only to bodies of its own level or below.
+
+- ``authority_level_mismatch``: a plan of level L tasks a body of a higher level directly — "7. Bảo hiểm xã hội
+  Tỉnh: Thực hiện cấp thẻ bảo hiểm y tế …" in a city plan — where it may only ask ("Đề nghị …") or work with
+  it ("phối hợp với …"). The body's level is read from the unit word after its name ("… tỉnh", "… huyện")
+  or, for a body that exists at one level only (Sở …, Bộ …), from corpus/reference/bodies.yaml.
+"""
+
+from __future__ import annotations
+
+import regex
+
+from kehoach.pipeline.checks.registry import CheckContext, rule
+from kehoach.pipeline.reference import bodies, body_key
+
+ORDER = {"xa": 0, "huyen": 1, "tinh": 2, "trung_uong": 3}
+_LEVEL_NAMES = {"xa": "cấp xã", "huyen": "cấp huyện", "tinh": "cấp tỉnh", "trung_uong": "trung ương"}
+_LEVEL_EN = {"xa": "commune", "huyen": "district", "tinh": "provincial", "trung_uong": "central"}
+DEFAULT_UNIT_WORDS = {"tỉnh": "tinh", "cấp tỉnh": "tinh", "huyện": "huyen", "cấp huyện": "huyen", "quận": "huyen",
+                      "thị xã": "huyen", "thành phố": "thanh_pho", "trung ương": "trung_uong", "xã": "xa",
+                      "phường": "xa", "thị trấn": "xa"}
+
+
+def _alt(words) -> str:
+    return "|".join(r"\s+".join(map(regex.escape, w.split())) for w in sorted(words, key=len, reverse=True))
+
+
+def body_level(name: str, issuer_level: str | None, issuer_type: str | None, conf: dict) -> str | None:
+    """The level of a body as the plan names it, or None when the name does not say."""
+    words = conf.get("unit_words") or DEFAULT_UNIT_WORDS
+    m = regex.search(rf"(?<!\p{{L}})(?P<u>{_alt(words)})(?!\s+hội)(?:\s+\p{{Lu}}[\p{{L}}'’]*(?:\s+\p{{Lu}}[\p{{L}}'’]*){{0,3}})?\s*$",
+                     name, regex.I)
+    if m:
+        level = words[" ".join(m.group("u").casefold().split())]
+        if level == "thanh_pho":  # a city is a district-level unit unless the plan is the province's
+            if issuer_level == "tinh" or (issuer_type or "").casefold() == "thành phố":
+                return None
+            return "huyen"
+        return level
+    body = bodies().match(name)
+    if body is not None and len(body.levels) == 1 and body.kind in conf.get("single_level_kinds", ["chuyen_mon"]):
+        return body.levels[0]
+    return None
+
+
+@rule("authority_level_mismatch", "info",
+      "Kế hoạch {own} giao nhiệm vụ trực tiếp cho cơ quan cấp trên: {bodies}; với cơ quan cấp trên kế hoạch chỉ "
+      "\"đề nghị\" hoặc \"phối hợp\".",
+      "A {own_en} plan gives direct tasks to higher-level bodies: {bodies}; it may only ask them (\"đề nghị\") "
+      "or work with them (\"phối hợp\").")
+def authority_level_mismatch(ctx: CheckContext):
+    issuer = ctx.plan.issuer
+    if issuer.level not in ORDER:
+        return
+    text = ctx.document.text
+    conf = ctx.config
+    ask = regex.compile(rf"(?<!\p{{L}})(?:{_alt(conf.get('request_words', ['đề nghị']))})(?!\p{{L}})", regex.I)
+    object_of = regex.compile(rf"(?<!\p{{L}})(?:{_alt(conf.get('object_words', ['phối hợp với', 'với']))})\s*$", regex.I)
+    joint = regex.compile(rf"^[\s:.\-–]*(?:{_alt(conf.get('joint_words', ['phối hợp']))})(?!\p{{L}})", regex.I)
+    found: dict[str, tuple] = {}
+    for a in ctx.plan.assignments:
+        if a.span is None or a.role in set(conf.get("skip_roles", ["de_nghi"])):
+            continue
+        level = body_level(a.body, issuer.level, issuer.unit_type, conf)
+        if level is None or ORDER[level] <= ORDER[issuer.level]:
+            continue
+        line_start = text.rfind("\n", 0, a.span.start) + 1
+        if ask.search(text, line_start, a.span.start) or object_of.search(text[max(0, a.span.start - 30):a.span.start]):
+            continue  # "Đề nghị Bảo hiểm xã hội tỉnh …", "phối hợp với Bảo hiểm xã hội tỉnh"
+        after = text[a.span.end:a.span.end + 200]
+        if joint.match(after):
+            continue  # "Bảo hiểm xã hội tỉnh: phối hợp …"
+        lead = regex.match(r"[\s:.\-–]*", after).end()
+        stop = regex.compile(r"[.;](?:\s|$)|\n\s*\n").search(after, lead)
+        task_end = a.span.end + (stop.start() if stop else len(after.rstrip()))
+        key = body_key(a.body)
+        if key not in found:
+            found[key] = (a, level, task_end)
+    if not found:
+        return
+    spans, names = [], []
+    for a, level, task_end in found.values():
+        spans.append(ctx.span(a.span.start, max(a.span.end, task_end)))
+        names.append(f"{' '.join(a.body.split())} ({_LEVEL_NAMES[level]}, dòng {a.span.line})")
+    yield spans, {"own": _LEVEL_NAMES[issuer.level], "own_en": _LEVEL_EN[issuer.level], "bodies": "; ".join(names),
+                  "levels": [lv for _, lv, _ in found.values()]}
