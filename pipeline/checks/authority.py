@@ -79,8 +79,8 @@ def authority_level_mismatch(ctx: CheckContext):
     if not found:
         return
     spans, names = [], []
-    for a, level, task_end in found.values():
+    for a, level, task_end in sorted(found.values(), key=lambda x: x[0].span.start):
         spans.append(ctx.span(a.span.start, max(a.span.end, task_end)))
         names.append(f"{' '.join(a.body.split())} ({_LEVEL_NAMES[level]}, dòng {a.span.line})")
     yield spans, {"own": _LEVEL_NAMES[issuer.level], "own_en": _LEVEL_EN[issuer.level], "bodies": "; ".join(names),
-                  "levels": [lv for _, lv, _ in found.values()]}
+                  "levels": sorted({lv for _, lv, _ in found.values()})}
