@@ -69,3 +69,37 @@ def test_ethnic_programme_projects_are_known(tmp_path) -> None:
 def test_seed_plans_name_only_existing_projects() -> None:
     for prefix in ("000", "001", "002", "003", "004"):
         assert unknown(seed(prefix)) == [], prefix
+
+
+def names(path: Path):
+    ctx = context(path)
+    return run_internal(ctx.plan, ctx.document, {"programme_name_mismatch"})
+
+
+def test_seed_004_programme_named_with_words_of_another() -> None:
+    [f] = names(seed("004"))
+    assert " ".join(f.evidence[0].text.split()) == "Chương trình mục tiêu quốc gia giảm nghèo và an sinh xã hội bền vững"
+    assert f.evidence[1].text == "Chương trình MTQG giảm nghèo bền vững" and f.data["programme_key"] == "giam_ngheo_2021_2025"
+    from fixtures.clean_seeds import corrected
+
+    _, text = corrected("004")
+    assert " ".join(text.split()).count("mục tiêu quốc gia giảm nghèo bền vững (kèm theo") == 1
+
+
+def test_programme_names_written_right_or_cut_short(tmp_path) -> None:
+    body = ("1. Thực hiện Chương trình MTQG giảm nghèo bền vững giai đoạn 2021-2025; Chương trình mục tiêu quốc gia "
+            "giảm nghèo; Chương trình MTQG phát triển KT-XH vùng đồng bào DTTS và miền núi; Chương trình mục tiêu "
+            "quốc gia phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số; các Chương trình mục tiêu quốc gia "
+            "trên địa bàn; Chương trình giảm nghèo nhanh và bền vững của tỉnh.\n")
+    assert names(write(tmp_path, HEAD.format(programme=POVERTY) + body)) == []
+
+
+def test_programme_named_with_inserted_words(tmp_path) -> None:
+    body = ("1. Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội và an ninh quốc phòng vùng đồng bào dân "
+            "tộc thiểu số và miền núi: hỗ trợ nhà ở.\n")
+    [f] = names(write(tmp_path, HEAD.format(programme=ETHNIC) + body))
+    assert f.data["programme_key"] == "dtts_mien_nui_2021_2030"
+    assert " ".join(f.evidence[0].text.split()).endswith("và an ninh quốc phòng vùng đồng bào dân tộc thiểu số và miền núi")
+    # without the right name anywhere in the plan there is nothing to compare with
+    alone = "KẾ HOẠCH\nThực hiện công tác năm 2024\n\nI. NỘI DUNG\n\n" + body
+    assert names(write(tmp_path, alone)) == []

@@ -101,3 +101,35 @@ def test_a_date_inside_the_title_is_not_the_documents_date(tmp_path) -> None:
     text = HEADER + ("Căn cứ Quyết định số 12/2022/QĐ-UBND của UBND tỉnh Quảng Trị sửa đổi quy định ban hành ngày "
                      "10/3/2021 về quản lý các chương trình mục tiêu quốc gia;\n\nI. MỤC TIÊU\n\n1. Giảm 850 hộ nghèo.\n")
     assert findings(tmp_path, text, "number_year_mismatch", "citation_date_conflict") == []
+
+
+def test_seed_003_documents_cited_without_date_or_issuer() -> None:
+    found = {f.data["number"]: f for f in seed_findings("003", "citation_incomplete")}
+    assert set(found) == {"157/2007/QĐ-TTg", "190/2014/TT-BTC", "14/2020/NQ-HĐND"}
+    assert found["14/2020/NQ-HĐND"].data["no_date"] and found["14/2020/NQ-HĐND"].data["no_issuer"]
+    assert found["190/2014/TT-BTC"].data["no_date"] and not found["190/2014/TT-BTC"].data["no_issuer"]
+    assert not found["157/2007/QĐ-TTg"].data["no_issuer"]  # "QĐ-TTg" names the Prime Minister
+    assert found["157/2007/QĐ-TTg"].evidence[0].text.startswith("Quyết định số 157/2007/QĐ-TTg")
+    assert all(f.severity == "info" for f in found.values())
+
+
+def test_complete_citations(tmp_path) -> None:
+    text = HEADER + (
+        "Căn cứ Quyết định số 728/QĐ-UBND ngày 12/10/2017 của UBND tỉnh Quảng Trị ban hành Chương trình hành động;\n\n"
+        "Xét đề nghị của Trưởng phòng Lao động - Thương binh và Xã hội huyện tại Tờ trình số 85/TTr-LĐTBXH ngày "
+        "10/3/2023.\n\nI. MỤC TIÊU\n\n1. Giảm 850 hộ nghèo theo Quyết định số 728/QĐ-UBND; thực hiện Luật Trợ giúp "
+        "pháp lý.\n")
+    assert findings(tmp_path, text, "citation_incomplete") == []  # a short second mention is the same document
+
+
+def test_incomplete_citations(tmp_path) -> None:
+    text = HEADER + (
+        "Căn cứ Nghị quyết số 14/2020/NQ-HĐND quy định chính sách hỗ trợ hộ không có khả năng thoát nghèo; "
+        "Thông tư số 190/2014/TT-BTC của Bộ Tài chính;\n\nI. MỤC TIÊU\n\n1. Giảm 850 hộ nghèo.\n")
+    found = {f.data["number"]: f for f in findings(tmp_path, text, "citation_incomplete")}
+    assert found["14/2020/NQ-HĐND"].data["missing"] == "ngày ban hành và cơ quan ban hành"
+    assert found["190/2014/TT-BTC"].data["missing"] == "ngày ban hành"
+    # the date and issuer written at a later mention complete the citation
+    later = text.replace("1. Giảm 850 hộ nghèo.", "1. Thực hiện Nghị quyết số 14/2020/NQ-HĐND ngày 14/12/2020 của "
+                                                  "HĐND tỉnh Quảng Trị.")
+    assert [f.data["number"] for f in findings(tmp_path, later, "citation_incomplete")] == ["190/2014/TT-BTC"]

@@ -1,6 +1,6 @@
 """The measure of the checks: false findings on clean plans (at most one per ten) and recall of the defects
-the gold lists, per code. Clean plans are the synthetic plans whose gold expects no finding and the seeds with
-their defects corrected (tests/fixtures/clean_seeds.py)."""
+the gold lists, per code. Clean plans are the synthetic plans whose gold expects no finding, the seeds with
+their defects corrected (tests/fixtures/clean_seeds.py) and the clean plans tests/fixtures/plans/k2*.txt."""
 
 from __future__ import annotations
 
@@ -24,7 +24,8 @@ RULE_CODES = {
     "citation_date_conflict", "citation_title_conflict", "number_year_mismatch", "citation_after_issue",
     "national_doc_mismatch", "malformed_symbol", "deadline_before_issue", "deadline_outside_period",
     "target_year_outside_period", "deadline_conflict", "date_conflict", "unknown_project", "issuer_name_mismatch",
-    "scope_mismatch", "term_typo",
+    "scope_mismatch", "term_typo", "missing_attachment", "citation_incomplete", "programme_name_mismatch",
+    "authority_level_mismatch", "target_unverifiable",
 }
 
 
@@ -46,7 +47,8 @@ def gold_pairs() -> list[tuple[dict, Path]]:
 @pytest.fixture(scope="module")
 def scored(tmp_path_factory) -> list[tuple[Path, DocScore, list]]:
     clean_dir = tmp_path_factory.mktemp("clean_seeds")
-    items = gold_pairs() + [({"findings_expected": []}, p) for p in write_clean_seeds(clean_dir)]
+    fixture_plans = sorted((ROOT / "tests" / "fixtures" / "plans").glob("k2*.txt"))  # written clean for the checks
+    items = gold_pairs() + [({"findings_expected": []}, p) for p in [*write_clean_seeds(clean_dir), *fixture_plans]]
     out = []
     for gold, path in items:
         doc = kehoach.read(path)

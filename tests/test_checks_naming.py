@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 import kehoach
 from kehoach.pipeline.checks.registry import run_internal
 
@@ -111,3 +113,73 @@ def test_the_issuers_province_of_the_same_type_word_is_not_a_mismatch(tmp_path) 
     text = COMMUNE.replace("UBND HUYỆN HỚN QUẢN\nUBND XÃ TÂN LỢI", "UBND TỈNH BÌNH PHƯỚC\nUBND XÃ TÂN LỢI")
     text = text.replace("trên địa bàn xã Tân Lợi\n", "trên địa bàn xã Tân Lợi, huyện Hớn Quản, tỉnh Bình Phước\n")
     assert findings(tmp_path, text.format(body="tập huấn", closing="xã Tân Lợi"), "issuer_name_mismatch") == []
+
+
+SIGNED = """{parent}
+{own}
+CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+
+Số: 31/KH-UBND
+{place}, ngày 12 tháng 3 năm 2024
+
+KẾ HOẠCH
+Thực hiện công tác giảm nghèo năm 2024 trên địa bàn {unit}
+
+Căn cứ Quyết định số 90/QĐ-TTg ngày 18/01/2022 của Thủ tướng Chính phủ phê duyệt Chương trình mục tiêu quốc gia giảm
+nghèo bền vững giai đoạn 2021 - 2025;
+
+Ủy ban nhân dân {unit} xây dựng Kế hoạch thực hiện năm 2024 như sau:
+
+I. MỤC TIÊU
+
+1. Giảm 12 hộ nghèo.
+
+II. TỔ CHỨC THỰC HIỆN
+
+1. Công chức Văn hóa - Xã hội: tham mưu triển khai Kế hoạch.
+
+Trên đây là Kế hoạch thực hiện công tác giảm nghèo năm 2024 trên địa bàn {unit}./.
+
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+
+{signature}
+
+Nguyễn Văn Bình
+"""
+TAM_DUONG = dict(parent="UBND HUYỆN TAM ĐƯỜNG", own="UBND THỊ TRẤN TAM ĐƯỜNG", place="Tam Đường",
+                 unit="thị trấn Tam Đường")
+NAM_XE = dict(parent="UBND HUYỆN PHONG THỔ", own="UBND XÃ NẬM XE", place="Nậm Xe", unit="xã Nậm Xe")
+DAK_GLONG = dict(parent="UBND TỈNH ĐẮK NÔNG", own="UBND HUYỆN ĐẮK GLONG", place="Đắk Glong", unit="huyện Đắk Glong")
+
+
+@pytest.mark.parametrize("unit, signature, wrong", [
+    (TAM_DUONG, "TM. ỦY BAN NHÂN DÂN\nCHỦ TỊCH", None),
+    (NAM_XE, "TM. UBND XÃ\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", None),
+    (TAM_DUONG, "TM. UBND THỊ TRẤN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", None),
+    (TAM_DUONG, "TM. UBND THỊ TRẤN\nKT. CHỦ TỊCH", None),  # position line left out: not a naming matter
+    (TAM_DUONG, "TM. ỦY BAN NHÂN DÂN THỊ TRẤN\nCHỦ TỊCH", None),
+    (TAM_DUONG, "TM. UBND THỊ TRẤN KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", None),  # two lines run together by a converter
+    (DAK_GLONG, "TM. UBND HUYỆN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", None),
+    (DAK_GLONG, "KT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", None),
+    (DAK_GLONG, "TM. ỦY BAN NHÂN DÂN\nHUYỆN ĐẮK GLONG\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", None),  # wrapped authority line
+    (DAK_GLONG, "TM. ỦY BAN NHÂN DÂN HUYỆN ĐẮK SONG\nCHỦ TỊCH", "ĐẮK SONG"),
+    (TAM_DUONG, "TM. UBND THỊ TRẤN PHONG THỔ\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH", "PHONG THỔ"),
+])
+def test_signature_forms(tmp_path, unit, signature, wrong) -> None:
+    found = findings(tmp_path, SIGNED.format(signature=signature, **unit), "issuer_name_mismatch")
+    if wrong is None:
+        assert found == []
+    else:
+        [f] = found
+        assert f.data["where"] == "phần ký" and f.data["name"] == wrong
+        assert f.evidence[0].text.endswith(wrong)
+
+
+def test_unit_type_without_a_name_is_no_mention() -> None:
+    from kehoach.pipeline.checks.naming import unit_mentions
+
+    text = "TM. UBND THỊ TRẤN\nKT. CHỦ TỊCH\nPHÓ CHỦ TỊCH\n\nTM. ỦY BAN NHÂN DÂN\nHUYỆN KON PLÔNG\nCHỦ TỊCH"
+    assert [(m.type, m.name) for m in unit_mentions(text)] == [("huyện", "KON PLÔNG")]

@@ -138,3 +138,63 @@ def test_heading_kind(heading, kind):
 
 def test_name_key_expands_abbreviations():
     assert name_key("UBND các huyện, thị xã, thành phố") == name_key("Ủy ban nhân dân các huyện, thị xã, thành phố")
+
+
+# --- plans in new styles (tests/fixtures/plans/xb2_*) -------------------------------------------------------
+PLANS = ROOT / "tests" / "fixtures" / "plans"
+
+
+def test_an_item_naming_several_bodies_gives_one_assignment_each():
+    _, plan = _read(next(PLANS.glob("xb2_05*")))
+    assert [(a.body, a.role) for a in plan.assignments] == [
+        ("Phòng Lao động - Thương binh và Xã hội", "chu_tri"),
+        ("Phòng Văn hóa và Thông tin", "chu_tri"),
+        ("Công an huyện", "phoi_hop"),  # "3. Công an huyện, Ban Chỉ huy Quân sự huyện: Phối hợp …"
+        ("Ban Chỉ huy Quân sự huyện", "phoi_hop"),
+        ("Ủy ban Mặt trận Tổ quốc Việt Nam huyện", "de_nghi"),
+        ("Hội Nông dân huyện", "de_nghi"),  # "5. Đề nghị Hội Nông dân huyện, …, Huyện đoàn Hà Quảng, …"
+        ("Hội Liên hiệp Phụ nữ huyện", "de_nghi"),
+        ("Huyện đoàn Hà Quảng", "de_nghi"),
+        ("Hội Cựu chiến binh huyện", "de_nghi"),
+        ("Liên đoàn Lao động huyện", "de_nghi"),
+        ("Hội Người cao tuổi", "de_nghi"),  # "6. Đề nghị Hội Người cao tuổi và Hội Chữ thập đỏ huyện"
+        ("Hội Chữ thập đỏ huyện", "de_nghi"),
+        ("UBND các xã, thị trấn", "thuc_hien"),
+    ]
+    huyen_doan = next(a for a in plan.assignments if a.body == "Huyện đoàn Hà Quảng")
+    assert huyen_doan.tasks.startswith("Tuyên truyền, vận động hội viên, đoàn viên")
+
+
+def test_bodies_listed_in_dash_items_of_the_organisation_section(tmp_path):
+    text = """ỦY BAN NHÂN DÂN
+HUYỆN HÀ QUẢNG
+
+Số: 103/KH-UBND
+Hà Quảng, ngày 06 tháng 4 năm 2023
+
+KẾ HOẠCH
+Hưởng ứng Tháng cao điểm vì người nghèo năm 2023
+
+I. TỔ CHỨC THỰC HIỆN
+
+Giao Phòng Lao động - Thương binh và Xã hội chủ trì, theo dõi, tổng hợp kết quả thực hiện.
+
+- Đề nghị Ủy ban MTTQ Việt Nam huyện, Hội Nông dân huyện, Hội LHPN huyện, Huyện đoàn, Hội Cựu chiến binh huyện phối hợp tuyên truyền, vận động Nhân dân.
+- Đoàn Thanh niên xã và Hội Phụ nữ xã có trách nhiệm vận động đoàn viên, hội viên tham gia.
+- Liên đoàn Lao động huyện: Vận động công nhân, viên chức ủng hộ Quỹ.
+"""
+    path = tmp_path / "org.txt"
+    path.write_text(text, encoding="utf-8")
+    _, plan = _read(path)
+    # "Huyện đoàn" and "Liên đoàn Lao động huyện" share two words but are two bodies
+    assert [a.body for a in plan.assignments] == [
+        "Phòng Lao động - Thương binh và Xã hội", "Ủy ban MTTQ Việt Nam huyện", "Hội Nông dân huyện",
+        "Hội LHPN huyện", "Huyện đoàn", "Hội Cựu chiến binh huyện", "Đoàn Thanh niên xã", "Hội Phụ nữ xã",
+        "Liên đoàn Lao động huyện"]
+    assert [a.role for a in plan.assignments][1:6] == ["de_nghi"] * 5
+
+
+def test_a_criterion_is_not_a_body():
+    # "2. Các xã có từ 05 công trình trở lên được giao làm chủ đầu tư …" in the tasks section
+    _, plan = _read(next(PLANS.glob("xb2_03*")))
+    assert [a.body for a in plan.assignments] == ["Phòng Lao động - Thương binh và Xã hội", "UBND các xã, thị trấn"]

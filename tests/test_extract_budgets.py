@@ -75,3 +75,75 @@ def test_unit_prices_are_not_budgets():
     assert 500_000 not in amounts and 42_000_000 in amounts
     _, plan = _syn("syn09")  # "thu nhập bình quân đầu người/tháng từ 2.000.000 đồng trở xuống" is a standard
     assert 2_000_000 not in [b.amount_vnd for b in plan.budgets]
+
+
+# --- plans in new styles (tests/fixtures/plans/xb2_*) -------------------------------------------------------
+PLANS = ROOT / "tests" / "fixtures" / "plans"
+
+
+def _plan(prefix: str):
+    return _read(next(PLANS.glob(f"{prefix}*")))
+
+
+def test_a_unit_stated_once_scales_every_amount_of_its_table():
+    doc, plan = _plan("xb2_01")
+    amounts = [b.amount_vnd for b in plan.budgets]
+    # Biểu 01 under a line "Đơn vị tính: triệu đồng", its column headed only "Kinh phí": 105 is 105 million
+    row = next(b for b in plan.budgets if b.amount_vnd == 105_000_000)
+    assert row.span.text == "105" and row.purpose.startswith("Dự án 6 - Tiểu dự án 2")
+    assert {1_150_000_000, 1_330_000_000, 540_000_000, 175_000_000} <= set(amounts)
+    # Biểu 02: the unit in the column header "Tổng (tr.đ)"
+    assert {580_000_000, 520_000_000, 240_000_000} <= set(amounts)
+    # Biểu 03: the unit in the title "(Đơn vị: tỷ đồng)", over a column headed "Năm 2023"
+    assert {11_200_000_000, 840_000_000, 800_000_000} <= set(amounts)
+    assert min(amounts) >= 100_000_000  # no amount left in the table's own unit
+    for b in plan.budgets:
+        assert doc.text[b.span.start:b.span.end] == b.span.text
+
+
+def test_one_amount_in_text_and_tables_is_one_budget():
+    _, plan = _plan("xb2_01")
+    amounts = [b.amount_vnd for b in plan.budgets]
+    # "12,84 tỷ đồng (Mười hai tỷ …)" in the text, "12.840" (triệu) in Biểu 01, "12,84" (tỷ) in Biểu 03
+    total = [b for b in plan.budgets if b.amount_vnd == 12_840_000_000]
+    assert len(total) == 1 and total[0].in_words_vnd == 12_840_000_000
+    assert amounts.count(8_200_000_000) == 1  # "vốn đầu tư phát triển 8.200 triệu đồng" and Biểu 01 row 1
+    assert amounts.count(1_340_000_000) == 1  # Biểu 01 row 5 and the "Cộng" row of Biểu 02
+    assert len(plan.budgets) == 15
+
+
+def test_support_norms_are_not_budgets():
+    _, plan = _plan("xb2_01")
+    amounts = {b.amount_vnd for b in plan.budgets}
+    # "mỗi hộ tham gia được hỗ trợ tối đa 15 triệu đồng", "400.000 đồng/ha/năm", "1.500.000 đồng/người/khóa",
+    # "30.000 đồng/người/ngày", "40 triệu đồng/hộ", "20 triệu đồng cho mỗi hộ", and the "Định mức (tr.đ/hộ)"
+    # columns of Biểu 02
+    for norm in (15_000_000, 400_000, 1_500_000, 30_000, 40_000_000, 20_000_000):
+        assert norm not in amounts
+
+
+def test_a_caption_row_inside_a_tab_table(tmp_path):
+    text = """UBND HUYỆN MƯỜNG NHÉ
+
+Số: 12/KH-UBND
+Mường Nhé, ngày 10 tháng 02 năm 2023
+
+KẾ HOẠCH
+Giảm nghèo năm 2023 huyện Mường Nhé
+
+I. KINH PHÍ
+
+Biểu kinh phí
+\t\t\tĐVT: triệu đồng
+TT\tNội dung\tTổng số\tNgân sách trung ương\tNgân sách tỉnh
+1\tDự án 1\t1.200\t1.100\t100
+2\tDự án 2\t350\t300\t50
+\tTổng cộng\t1.550\t1.400\t150
+"""
+    path = tmp_path / "caption.txt"
+    path.write_text(text, encoding="utf-8")
+    _, plan = _read(path)
+    assert [b.amount_vnd for b in plan.budgets] == [
+        1_200_000_000, 1_100_000_000, 100_000_000, 350_000_000, 300_000_000, 50_000_000,
+        1_550_000_000, 1_400_000_000, 150_000_000]
+    assert plan.budgets[1].purpose == "Dự án 1 — Ngân sách trung ương"

@@ -81,3 +81,54 @@ def test_range_end_is_the_deadline():
     # "Rà soát, thu thập thông tin tại hộ gia đình: từ ngày 11/10/2021 đến ngày 31/10/2021."
     assert (2021, 10, 31, None) in _dates(plan)
     assert (2021, 10, 11, None) not in _dates(plan)
+
+
+# --- plans in new styles (tests/fixtures/plans/xb2_*) -------------------------------------------------------
+PLANS = ROOT / "tests" / "fixtures" / "plans"
+
+
+def test_report_dates_and_days_that_are_not_deadlines():
+    _, plan = _read(next(PLANS.glob("xb2_06*")))
+    assert _dates(plan) == [
+        (2022, 7, None, None),  # "hoàn thành trong tháng 7/2022"
+        (2022, 6, 15, None),  # a "Thời gian hoàn thành" column: "15/6/2022"
+        (2022, 9, 30, None),  # … and "Quý III/2022"
+        (2022, 6, 30, None),  # "chậm nhất ngày 30 tháng 6 năm 2022": the cue takes the "ngày" of a date in words
+        (None, None, 25, "monthly"),  # "báo cáo UBND xã vào ngày 25 hằng tháng": a report
+        (2022, 12, 10, None),  # "Tổng hợp, báo cáo kết quả thực hiện năm 2022 … trước ngày 10/12/2022"
+    ]
+    # not deadlines: the fair "vào ngày 15 hằng tháng", the conference "vào ngày 17/10/2022", the handing out
+    # of seeds "ngay trong ngày 20/8/2022"
+    assert plan.deadlines[-1].what.startswith("Tổng hợp, báo cáo kết quả thực hiện năm 2022")
+
+
+@pytest.mark.parametrize(
+    "sentence, expected",
+    [
+        ("Tổng hợp, báo cáo kết quả thực hiện năm 2023 về UBND huyện trước ngày 10 tháng 12 năm 2023.",
+         [(2023, 12, 10, None)]),
+        ("Báo cáo kết quả thực hiện năm 2023 gửi UBND huyện, thời hạn: ngày 10/12/2023.", [(2023, 12, 10, None)]),
+        ("Tính đến ngày 31/12/2022, toàn xã có 45 hộ nghèo.", []),
+        ("Đến ngày 31/12/2022, toàn xã có 15 tiêu chí đạt chuẩn.", []),
+        ("Phiên giao dịch việc làm được tổ chức vào ngày 15 hằng tháng.", []),
+        ("Các thôn báo cáo tiến độ về UBND xã vào ngày 20 hằng tháng.", [(None, None, 20, "monthly")]),
+    ],
+    ids=["date-in-words", "thoi-han", "tinh-den-ngay", "den-ngay-past", "fair-day", "report-day"],
+)
+def test_cues_around_a_date(tmp_path, sentence, expected):
+    text = f"""UBND HUYỆN BẢO YÊN
+UBND XÃ NGHĨA ĐÔ
+
+Số: 70/KH-UBND
+Nghĩa Đô, ngày 12 tháng 3 năm 2023
+
+KẾ HOẠCH
+Giảm nghèo năm 2023 trên địa bàn xã Nghĩa Đô
+
+I. TỔ CHỨC THỰC HIỆN
+
+{sentence}
+"""
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    assert _dates(_read(path)[1]) == expected

@@ -15,6 +15,7 @@ from conftest import ROOT, seed
 
 SYN = ROOT / "corpus" / "synthetic" / "plans"
 CHAINS = ROOT / "corpus" / "synthetic" / "chains"
+PLANS = ROOT / "tests" / "fixtures" / "plans"  # plans written in styles the corpus does not have (helper X-b2)
 
 
 @lru_cache(maxsize=None)
@@ -149,7 +150,8 @@ def test_rates_and_labels_are_not_targets():
     assert all(t.value not in (2.0, 3.0, 4.0, 6.0, 7.0) for t in plan.targets)  # "Dự án 2", "Tiểu dự án 3" …
 
 
-ALL = sorted((ROOT / "corpus" / "seeds").glob("*.txt")) + sorted(SYN.glob("*.txt")) + sorted(CHAINS.glob("*/*.txt"))
+ALL = (sorted((ROOT / "corpus" / "seeds").glob("*.txt")) + sorted(SYN.glob("*.txt")) + sorted(CHAINS.glob("*/*.txt"))
+       + sorted(PLANS.glob("xb2_*.txt")))
 
 
 @pytest.mark.parametrize("path", ALL, ids=lambda p: p.stem[:24])
@@ -166,3 +168,167 @@ def test_sentences_split_at_semicolons_blank_lines_and_list_dashes():
     text = "Giảm 85 hộ nghèo; giảm 65 hộ.\n\n- 100% hộ. Năm 2024 đạt"
     assert [text[s:e] for s, e in sentences(text, 0, len(text))] == [
         "Giảm 85 hộ nghèo", " giảm 65 hộ", "- 100% hộ", " Năm 2024 đạt"]
+
+
+# --- plans in new styles (tests/fixtures/plans/xb2_*) -------------------------------------------------------
+def _plan(prefix: str):
+    return _read(next(PLANS.glob(f"{prefix}*")))
+
+
+def _write(tmp_path: Path, name: str, text: str):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return _read(path)
+
+
+def test_column_groups_read_as_a_tree_of_headers():
+    _, plan = _plan("xb2_02")
+    # "HỘ NGHÈO CUỐI NĂM 2022" over "Số hộ | Tỷ lệ (%)" is the situation; "KẾ HOẠCH … NĂM 2023" over
+    # "Số hộ giảm | Tỷ lệ giảm (%)" the aims; the markdown rule line between the header rows is not a row
+    assert _figures(plan.targets, "Xã Tú Lý") == [(62.0, None, "hộ"), (5.0, None, "%")]
+    assert _figures(plan.baselines, "Xã Tú Lý") == [(1240.0, None, "hộ"), (310.0, None, "hộ"), (25.0, None, "%")]
+    rate = next(t for t in plan.baselines if t.scope == "Xã Cao Sơn" and t.unit == "%")
+    assert (rate.value, rate.indicator) == (40.0, "Tỷ lệ hộ nghèo cuối năm 2022")
+    assert all(t.indicator.casefold() not in ("tỷ lệ (%)", "tỷ lệ") for t in plan.targets + plan.baselines)
+    # the total row ("Toàn huyện") restates the district's aims said in the text: counted once
+    assert _figures(plan.targets, "huyện Đà Bắc")[:2] == [(210.0, None, "hộ"), (3.56, None, "%")]
+    assert [t.table for t in plan.targets if t.value in (210.0, 3.56)] == [None, None]
+
+
+def test_a_date_in_a_header_dates_the_column():
+    _, plan = _plan("xb2_02")
+    # "Số tiêu chí đạt đến 31/12/2022" is where each xã stands; "… phấn đấu đạt năm 2023" the aim
+    table = [t for t in plan.targets if t.unit == "tiêu chí"]
+    assert [(t.scope, t.value) for t in table] == [("Tú Lý", 19.0), ("Hào Lý", 14.0), ("Cao Sơn", 11.0)]
+    past = [t for t in plan.baselines if t.unit == "tiêu chí"]
+    assert [(t.value, t.year) for t in past] == [(16.0, 2022), (12.0, 2022), (9.0, 2022)]
+
+
+def test_a_table_of_indicators_takes_each_rows_unit():
+    _, plan = _plan("xb2_02")
+    # "TT | Chỉ tiêu | ĐVT | Thực hiện năm 2022 | Kế hoạch năm 2023": rows are indicators of the district
+    rows = [t for t in plan.targets if t.table == 2]
+    assert [(t.value, t.unit, t.scope, t.year) for t in rows] == [
+        (95.0, "%", "huyện Đà Bắc", 2023), (450.0, "người", "huyện Đà Bắc", 2023),
+        (32.0, "triệu đồng/người/năm", "huyện Đà Bắc", 2023)]
+    assert rows[0].indicator.startswith("Tỷ lệ người dân tham gia bảo hiểm y tế")
+    assert [t.value for t in plan.baselines if t.table == 2] == [93.5, 410.0, 28.6]
+    assert len(plan.targets) == 16
+
+
+def test_merged_header_cells_of_an_html_table(tmp_path):
+    html = """<html><body><p>ỦY BAN NHÂN DÂN HUYỆN MƯỜNG ẢNG</p><p>Số: 31/KH-UBND</p>
+<p>Mường Ảng, ngày 10 tháng 02 năm 2023</p><p>KẾ HOẠCH</p><p>Giảm nghèo năm 2023 trên địa bàn huyện Mường Ảng</p>
+<p>I. CHỈ TIÊU GIAO CÁC XÃ</p>
+<table border="1">
+<tr><td rowspan="2">TT</td><td rowspan="2">Xã</td><td colspan="2">Thực trạng đến 31/12/2022</td>
+<td colspan="2">Kế hoạch năm 2023</td></tr>
+<tr><td>Số hộ nghèo</td><td>Tỷ lệ (%)</td><td>Số hộ giảm</td><td>Tỷ lệ giảm (%)</td></tr>
+<tr><td>1</td><td>Xã Ẳng Tở</td><td>120</td><td>12,5</td><td>20</td><td>2,1</td></tr>
+<tr><td>2</td><td>Xã Búng Lao</td><td>80</td><td>8,0</td><td>15</td><td>1,5</td></tr>
+</table></body></html>"""
+    _, plan = _write(tmp_path, "merged.html", html)
+    assert _figures(plan.targets, "Xã Ẳng Tở") == [(20.0, None, "hộ"), (2.1, None, "%")]
+    assert _figures(plan.baselines, "Xã Búng Lao") == [(80.0, None, "hộ"), (8.0, None, "%")]
+    rate = next(t for t in plan.baselines if t.unit == "%")
+    assert rate.indicator == "Tỷ lệ hộ nghèo thực trạng đến 31/12/2022"
+
+
+RAGGED = """UBND HUYỆN MƯỜNG NHÉ
+
+Số: 12/KH-UBND
+Mường Nhé, ngày 10 tháng 02 năm 2023
+
+KẾ HOẠCH
+Giảm nghèo năm 2023 huyện Mường Nhé
+
+I. CHỈ TIÊU
+
+1. Chỉ tiêu giao các xã
+
+| TT | Xã | Thực trạng cuối năm 2022 | Kế hoạch năm 2023 |
+| | | Hộ nghèo | Tỷ lệ (%) | Giảm hộ nghèo | Tỷ lệ giảm (%) |
+| 1 | Xã Sín Thầu | 210 | 30,5 | 30 | 4,3 |
+| 2 | Xã Chung Chải | 190 | 28,1 | 25 | 3,7 |
+
+2. Số tiêu chí nông thôn mới
+
+TT\tXã\tSố tiêu chí đạt\t
+\t\t2022\t2023
+1\tXã Sín Thầu\t9\t11
+2\tXã Chung Chải\t8\t10
+"""
+
+
+def test_a_group_row_written_with_one_cell_per_group_and_years_as_sub_headers(tmp_path):
+    _, plan = _write(tmp_path, "ragged.txt", RAGGED)
+    # two group cells over four sub-headers: two each
+    assert _figures(plan.targets, "Xã Sín Thầu") == [(30.0, None, "hộ"), (4.3, None, "%"), (11.0, None, "tiêu chí")]
+    assert _figures(plan.baselines, "Xã Chung Chải") == [(190.0, None, "hộ"), (28.1, None, "%"), (8.0, None, "tiêu chí")]
+
+
+def test_sentences_about_the_present_are_baselines():
+    _, plan = _plan("xb2_03")
+    assert _figures(plan.targets) == [(37.5, None, "%"), (660.0, None, "hộ"), (27.0, None, "%"), (95.0, None, "%"),
+                                      (100.0, None, "%"), (250.0, None, "hộ")]
+    base = _figures(plan.baselines)
+    # "Theo kết quả điều tra, rà soát … cuối năm 2022 (…), toàn huyện có 12.834 hộ, trong đó 5.471 hộ nghèo …"
+    for figure in [(12834.0, None, "hộ"), (5471.0, None, "hộ"), (42.63, None, "%"), (1206.0, None, "hộ"),
+                   (9.4, None, "%"),
+                   (47.95, None, "%"),  # "giảm từ 47,95% năm 2021 xuống còn 42,63% năm 2022"
+                   (2.0, None, "xã"), (11.0, None, "tiêu chí"),  # "Đến 31/12/2022 … đạt 11 tiêu chí"
+                   (28.4, None, "%"),  # "năm 2022 còn 28,4%"
+                   (92.8, None, "%")]:  # "(năm 2022 đạt 92,8%)", while "đạt trên 95%" in the same line is the aim
+        assert figure in base
+    assert [t.year for t in plan.baselines if t.value == 47.95] == [2021]
+
+
+def test_criteria_and_thresholds_are_neither_targets_nor_baselines():
+    _, plan = _plan("xb2_03")
+    figures = _figures(plan.targets) + _figures(plan.baselines)
+    # "các xã có tỷ lệ hộ nghèo trên 45%", "các thôn có từ 60% hộ nghèo trở lên", "Các xã có từ 05 công trình
+    # trở lên", "hộ có thu nhập bình quân dưới 1.500.000 đồng/người/tháng"
+    for value in (45.0, 60.0, 5.0, 1_500_000.0):
+        assert all(v != value for v, _, _ in figures)
+
+
+def test_a_plan_for_a_period_still_reads_the_review_as_the_situation(tmp_path):
+    text = """ỦY BAN NHÂN DÂN
+HUYỆN SÌN HỒ
+
+Số: 205/KH-UBND
+Sìn Hồ, ngày 15 tháng 11 năm 2021
+
+KẾ HOẠCH
+Thực hiện Chương trình giảm nghèo bền vững giai đoạn 2021 - 2025 trên địa bàn huyện Sìn Hồ
+
+I. MỤC TIÊU, CHỈ TIÊU
+
+Theo kết quả rà soát cuối năm 2021, toàn huyện có 6.472 hộ, trong đó 2.561 hộ nghèo, chiếm 39,57%.
+
+- Phấn đấu đến cuối năm 2025 tỷ lệ hộ nghèo giảm còn dưới 20%.
+"""
+    _, plan = _write(tmp_path, "period.txt", text)
+    assert _figures(plan.targets) == [(20.0, None, "%")]
+    assert _figures(plan.baselines) == [(6472.0, None, "hộ"), (2561.0, None, "hộ"), (39.57, None, "%")]
+
+
+def test_countable_outputs_take_the_whole_noun_as_unit():
+    _, plan = _plan("xb2_04")
+    assert [(t.value, t.unit) for t in plan.targets] == [
+        (38.0, "triệu đồng/người/năm"), (99.0, "%"), (4.0, "trạm biến áp"), (3.5, "km"), (5.0, "chủ thể OCOP"),
+        (2.0, "mô hình"), (2.0, "nhà văn hóa"), (3.0, "phòng học"), (12.0, "bể"), (6.0, "buổi")]
+    ocop = next(t for t in plan.targets if t.unit == "chủ thể OCOP")
+    assert ocop.span.text == "05 chủ thể OCOP"
+
+
+def test_support_norms_are_not_targets_but_income_is():
+    # "hỗ trợ 40 triệu đồng/hộ … để tăng thu nhập" and "400.000 đồng/ha/năm …, giúp người dân tăng thu nhập"
+    # are norms; "Thu nhập bình quân đầu người … đạt 32 triệu đồng/người/năm" is an aim
+    for prefix, income in (("xb2_04", 38.0), ("xb2_01", 32.0)):
+        _, plan = _plan(prefix)
+        money = [(t.value, t.unit) for t in plan.targets + plan.baselines if "đồng" in t.unit]
+        assert money == [(income, "triệu đồng/người/năm")]
+    # "mức hỗ trợ tối đa 50% chi phí thiết kế bao bì": a share of a cost the plan pays
+    _, plan = _plan("xb2_04")
+    assert 50.0 not in [t.value for t in plan.targets + plan.baselines]

@@ -105,18 +105,21 @@ def _kind(word: str) -> str:
 
 
 def announcements(ctx: CheckContext, hi: int) -> list[Announcement]:
-    """The plan's announcements of its own attachments in ``text[:hi]``."""
+    """The plan's announcements of its own attachments in its body up to ``hi`` (the preamble cites other
+    documents, whose appendices are theirs: "Căn cứ Quyết định số … (Phụ lục kèm theo)")."""
     text = ctx.document.text
+    s = ctx.structure
+    lo = s.body.start if s.body else (s.preamble.end if s.preamble else 0)
     trailing, leading = _announcements_re(ctx.config)
     out: list[Announcement] = []
-    for m in trailing.finditer(text, 0, hi):
+    for m in trailing.finditer(text, lo, hi):
         title = m.group("title") or ""
         if not m.group("own") and _OTHER_DOC.match(text, m.end()):
             continue  # "Phụ lục I kèm theo\nQuyết định số 90/QĐ-TTg": another document's appendix
         if regex.search(r"(?:kế\s+hoạch|quyết\s+định|văn\s+bản)\s+số", title, regex.I):
             continue  # "phụ lục của Quyết định số … kèm theo": another document's
         out.append(Announcement(_kind(m.group("kind")), _parse_ids(m.group("ids")), *_phrase(text, m.start(), m.end())))
-    for m in leading.finditer(text, 0, hi):
+    for m in leading.finditer(text, lo, hi):
         if any(a.start <= m.start() < a.end for a in out):
             continue
         out.append(Announcement(_kind(m.group("kind")), _parse_ids(m.group("ids")), m.start() + 1, m.end() - 1))

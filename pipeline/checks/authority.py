@@ -37,6 +37,11 @@ def body_level(name: str, issuer_level: str | None, issuer_type: str | None, con
                 return None
             return "huyen"
         return level
+    prefixes = conf.get("level_prefixes") or {}
+    lead = regex.match(rf"\s*(?:các\s+)?(?P<p>{_alt(prefixes)})(?!\p{{L}})(?!\s+(?:{_alt(conf.get('not_after_prefix', ['đội']))}))",
+                       name, regex.I) if prefixes else None
+    if lead:
+        return prefixes[next(k for k in prefixes if k.casefold() == " ".join(lead.group("p").casefold().split()))]
     body = bodies().match(name)
     if body is not None and len(body.levels) == 1 and body.kind in conf.get("single_level_kinds", ["chuyen_mon"]):
         return body.levels[0]
@@ -64,9 +69,10 @@ def authority_level_mismatch(ctx: CheckContext):
         level = body_level(a.body, issuer.level, issuer.unit_type, conf)
         if level is None or ORDER[level] <= ORDER[issuer.level]:
             continue
-        line_start = text.rfind("\n", 0, a.span.start) + 1
-        if ask.search(text, line_start, a.span.start) or object_of.search(text[max(0, a.span.start - 30):a.span.start]):
-            continue  # "Đề nghị Bảo hiểm xã hội tỉnh …", "phối hợp với Bảo hiểm xã hội tỉnh"
+        before = text[max(0, a.span.start - 80):a.span.start]
+        before = regex.split(r"[.;:](?:\s|$)|\n\s*\n", before)[-1]  # the heading or clause the body opens
+        if ask.search(before) or object_of.search(before):
+            continue  # "Đề nghị Bảo hiểm xã hội tỉnh …", "3. Đề nghị\nỦy ban MTTQVN tỉnh", "phối hợp với …"
         after = text[a.span.end:a.span.end + 200]
         if joint.match(after):
             continue  # "Bảo hiểm xã hội tỉnh: phối hợp …"

@@ -252,7 +252,7 @@ def programme_mentions(text: str, conf: dict) -> list[tuple[int, int, list[str]]
     out = []
     for m in prefix.finditer(text):
         pos, words, end = m.end(), [], m.end()
-        while len(words) < int(conf.get("max_words", 16)):
+        while len(words) < int(conf.get("max_words", 24)):
             w = _NAME_TOKEN.match(text, pos)
             if w is None:
                 break

@@ -1,6 +1,7 @@
 """Dates of the plan against each other: deadlines before the plan is issued or after its period, target years
-outside the period, two deadlines for one duty that contradict, and the plan's own date written differently
-in its appendix caption.
+outside the period (explicit aims only: "phấn đấu đến cuối năm 2026 …"; a past year that describes where things
+stand, "kết quả rà soát cuối năm 2021 … có", is a baseline), two deadlines for one duty that contradict, and the
+plan's own date written differently in its appendix caption.
 
 Deadlines come from the extracted Plan (``Plan.deadlines``) when the extractor found any, else from the text
 ("trước ngày 31/01/2024", "chậm nhất ngày …", "trong quý I năm 2024", "trong tháng 5/2025"), so the rules do
@@ -215,6 +216,7 @@ def target_year_outside_period(ctx: CheckContext):
     orientation = regex.compile("|".join(ctx.config.get("orientation_words", ["định hướng", "tầm nhìn"])), regex.I)
     label = str(period.start_year) if period.start_year == period.end_year else f"{period.start_year} - {period.end_year}"
     reported: set[tuple[int, int]] = set()
+    columns: dict[tuple[int, str], list] = {}
     for t in ctx.plan.targets:
         if t.year is None or t.span is None or period.start_year <= t.year <= period.end_year:
             continue
@@ -222,17 +224,33 @@ def target_year_outside_period(ctx: CheckContext):
         line_end = text.find("\n", t.span.end)
         if orientation.search(text, line_start, line_end if line_end != -1 else len(text)):
             continue
+        future = t.year > period.end_year
+        if t.table is not None:  # a table cell: its column header says whether it is an aim ("Chỉ tiêu năm 2026")
+            conf = {**ctx.config, "aim_words": ctx.config.get("table_aim_words", ["chỉ tiêu", "phấn đấu", "mục tiêu"])}
+            if target_year_kind(t.indicator, 0, len(t.indicator), t.year, future, conf) == "aim":
+                columns.setdefault((t.table, t.indicator), []).append(t)
+            continue
         lo, hi = _target_clause(text, t.span.start, t.span.end)
-        if target_year_kind(text, lo, hi, t.year, t.year > period.end_year, ctx.config) != "aim":
+        if target_year_kind(text, lo, hi, t.year, future, ctx.config) != "aim":
             continue
         if (lo, hi) in reported:
             continue
         reported.add((lo, hi))
         while lo < hi and text[lo] in " \t-+•*":
             lo += 1
+        while hi > lo and text[hi - 1] in " \t.;":
+            hi -= 1
         span = ctx.span(lo, hi)
         yield [span], {"quote": " ".join((span.text or "").split()), "line": span.line, "year": t.year,
                        "period": label}
+    for (index, header), cells in columns.items():  # one finding per table column: its header and its cells
+        table = ctx.document.tables[index] if index < len(ctx.document.tables) else None
+        head = next((c for c in (table.cells if table else []) if c.start < cells[0].span.start
+                     and str(cells[0].year) in c.text), None)
+        spans = ([ctx.span(head.start, head.end)] if head else []) + [
+            ctx.span(t.span.start, t.span.end) for t in cells[: int(ctx.config.get("max_evidence", 4))]]
+        yield spans, {"quote": " ".join(header.split()), "line": spans[0].line, "year": cells[0].year,
+                      "period": label}
 
 
 def _actor(ctx: CheckContext, pos: int) -> str | None:

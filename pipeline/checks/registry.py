@@ -31,6 +31,7 @@ RULE_MODULES = [
     "kehoach.pipeline.checks.naming",
     "kehoach.pipeline.checks.attachments",
     "kehoach.pipeline.checks.authority",
+    "kehoach.pipeline.checks.baselines",
 ]
 
 

@@ -60,13 +60,14 @@ def phrase_alt(phrases) -> str:
     return "|".join(r"\s+".join(regex.escape(w) for w in p.split()) for p in items)
 
 
-_WS = regex.compile(r"\s+")
 _BOLD = regex.compile(r"\*+")
 
 
 def clean(text: str) -> str:
     """Collapse white space and markdown bold left by converters."""
-    return _WS.sub(" ", _BOLD.sub("", text)).strip()
+    if "*" in text:
+        text = _BOLD.sub("", text)
+    return " ".join(text.split())
 
 
 # --- layout -----------------------------------------------------------------------------------------------
@@ -267,6 +268,8 @@ class _Res:
     leads: regex.Pattern
     abbreviations: dict[str, str]
     stop: frozenset[str]
+    split_min: int
+    level_tokens: frozenset[str]
 
 
 @lru_cache(maxsize=1)
@@ -305,6 +308,8 @@ def _res() -> _Res:
         roles=[(role, regex.compile(rf"^\s*(?:{phrase_alt([cue])})(?!\p{{L}})", regex.I)) for role, cue in d["roles"]],
         abbreviations={k.casefold(): v for k, v in d["abbreviations"].items()},
         stop=frozenset(w.casefold() for w in d["compare_stopwords"]),
+        split_min=int(d.get("split_pair_min_parts", 3)),
+        level_tokens=frozenset(t for w in d["level_words"] for t in w.casefold().split()),
     )
 
 
@@ -370,13 +375,16 @@ def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
         parts.append((pos, start + m.start()))
         pos = start + m.end()
     parts.append((pos, end))
-    if len(parts) < 3:
+    if len(parts) < r.split_min:
         return [(start, end)]
     for ps, pe in parts:
         part = clean(text[ps:pe])
         if len(part.split()) < 2:
             return [(start, end)]
-        if not (r.split_head.match(part) or r.split_collective.match(part)):
+        named = bool(r.split_head.match(part))
+        if not (named or len(parts) >= 3 and r.split_collective.match(part)):
+            # two parts are two bodies only when both are named organisations: "Hội Người cao tuổi và Hội
+            # Chữ thập đỏ huyện"; "X và các tổ chức chính trị - xã hội" stays one
             return [(start, end)]
     return parts
 
@@ -403,9 +411,12 @@ def _name_at(text: str, start: int, end: int, *, whole: bool, need_head: bool) -
     s, e = _trim(text, s, e)
     if e - s < 3 or not _LETTER.search(text[s:e]):
         return None
-    if len(text[s:e].split()) > 30:
-        return None
+    if len(text[s:e].split()) > 30 or _CRITERION_NAME.search(text, s, e):
+        return None  # "Các xã có từ 05 công trình trở lên": which units, not a body
     return s, e, de_nghi
+
+
+_CRITERION_NAME = regex.compile(r"(?<!\p{L})có\s+(?:\p{L}+\s+){0,5}?\d")
 
 
 _MAX_CLAUSE_WORDS = 16  # a body named in running text is short; longer runs are tasks
@@ -427,7 +438,10 @@ def _mentions(doc: Doc) -> list[Mention]:
     org_items: list[tuple[int, int]] = []
 
     def add(s: int, e: int, region: tuple[int, int], source: str, parent: int | None, de_nghi: bool) -> None:
-        for ps, pe in (_split(text, s, e) if source in ("item", "heading") else [(s, e)]):
+        parts = _split(text, s, e)
+        if parent is None and len(parts) > 1:
+            parent = -s - 1  # names of one list are different bodies
+        for ps, pe in parts:
             ps, pe = _trim(text, ps, pe)
             if pe - ps < 3:
                 continue
@@ -515,6 +529,18 @@ def _heading_is_body(text: str, got: tuple[int, int, bool], head_end: int) -> bo
     return not rest.strip() or bool(_res().cue.match(rest.lstrip(" \n")) or rest.lstrip().startswith(("(", ":")))
 
 
+def _split_mentions(text: str, s: int, e: int, region: tuple[int, int], source: str, de_nghi: bool) -> list[Mention]:
+    """One mention per named organisation of "A, B và C", all sharing the tasks after the list."""
+    out = []
+    parts = _split(text, s, e)
+    parent = -s - 1 if len(parts) > 1 else None  # names of one list are different bodies
+    for ps, pe in parts:
+        ps, pe = _trim(text, ps, pe)
+        if pe - ps >= 3:
+            out.append(Mention(clean(text[ps:pe]), ps, pe, region, source, parent, de_nghi, tasks_from=e))
+    return out
+
+
 def _label_bodies(text: str, start: int, end: int, out: list[Mention]) -> None:
     """Bodies after an assignment label: paragraphs or dash lines that open with a body or "Giao"."""
     for m in _LINE_OPEN.finditer(text[start:end]):
@@ -526,7 +552,7 @@ def _label_bodies(text: str, start: int, end: int, out: list[Mention]) -> None:
         got = _name_at(text, s, eol, whole=False, need_head=True)
         if got:
             gs, ge, dn = got
-            out.append(Mention(clean(text[gs:ge]), gs, ge, (start, end), "label", None, dn))
+            out.extend(_split_mentions(text, gs, ge, (start, end), "label", dn))
 
 
 _CLAUSE_START = regex.compile(r"(?:^|\n|:[ \t]+)[ \t]*(?:[-+•][ \t]*)?(?=\p{Lu}|các\s)")
@@ -542,6 +568,8 @@ def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, i
         s = m.end()
         if s >= len(text) or not (text[s].isupper() or text.startswith("các ", s)):
             continue  # a name opens with a capital (or "các …")
+        if not (r.head.match(text, s) or r.de_nghi.match(text, s) or r.giao.match(text, s)):
+            continue  # nor with a body's head or "Đề nghị"/"Giao": not a body (checked again below, cheap here)
         if not lay.in_body(s) or lay.in_table(s):
             continue
         kinds = lay.kinds_at(s)
@@ -561,7 +589,7 @@ def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, i
         if _words(text[gs:ge]) > _MAX_CLAUSE_WORDS or not r.strong.match(text, ge, eol):
             continue
         region_end = min(eol, info.section.end) if info is not None else eol
-        out.append(Mention(clean(text[gs:ge]), gs, ge, (gs, region_end), "clause", None, dn))
+        out.extend(_split_mentions(text, gs, ge, (gs, region_end), "clause", dn))
         taken.append((gs, ge))
     for m in r.giao_scan.finditer(text, lay.body_start, lay.body_end):
         s = m.end()
@@ -577,7 +605,7 @@ def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, i
         gs, ge, dn = got
         info = lay.innermost(s)
         region = (info.section.start, info.section.end) if info else (gs, eol)
-        out.append(Mention(clean(text[gs:ge]), gs, ge, region, "giao", None, dn))
+        out.extend(_split_mentions(text, gs, ge, region, "giao", dn))
         taken.append((gs, ge))
 
 
@@ -626,18 +654,19 @@ def name_key_list(name: str) -> tuple[str, ...]:
 
 
 def _same_body(body: Body, m: Mention, key: frozenset[str]) -> bool:
-    if m.source in _HEADING_SOURCES and m.parent is not None:
+    if m.parent is not None:
         for other in body.mentions:
-            if other.source in _HEADING_SOURCES and other.parent == m.parent:
-                return False  # two items of one list
+            if other.parent == m.parent and (other.source in _HEADING_SOURCES) == (m.source in _HEADING_SOURCES):
+                return False  # two items of one list, or two names of one "A, B và C"
     head = _head_token(m.name)
+    levels = _res().level_tokens
     for other in body.mentions:
         okey = name_key(other.name)
         if key == okey:
             return True
         small, big = (key, okey) if len(key) <= len(okey) else (okey, key)
-        if len(small) >= 2 and small <= big:
-            return True
+        if len(small - levels) >= 2 and small <= big:
+            return True  # "Huyện đoàn" is not "Liên đoàn Lao động huyện": a level word is not a name
         # near-identical names of one body ("Các sở, ngành, đơn vị cấp tỉnh" / "Các sở, ban, ngành cấp tỉnh")
         if head == _head_token(other.name) and fuzz.token_set_ratio(
             " ".join(sorted(key)), " ".join(sorted(okey))

@@ -28,6 +28,7 @@ _ITEM_MARKER = regex.compile(r"^\s*(?:[a-zđ]\)|\d+(?:\.\d+)*\.)\s*")
 _SLASH_AFTER = regex.compile(r"\s*/")
 _TRAILING_PAREN = regex.compile(r"\s*\([^()]*\)\s*$")
 _NO_BUDGETS = {"basis"}
+_CURRENCY = regex.compile(r"đ|vn", regex.I)  # every amount of money names its currency ("đồng", "đ", "VND")
 
 
 @dataclass
@@ -50,6 +51,11 @@ def _res() -> dict:
             rf",?\s*(?:{phrase_alt(d['rate_before'])})[^,;]*?/\s*\p{{L}}+(?:\s*/\s*\p{{L}}+)?", regex.I
         ),
         "tail": regex.compile(rf"(?:[\s,]*(?:{phrase_alt(d['purpose_tail'])}|:))+\s*$", regex.I),
+        "per_before": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['distributive_before'])})\s+\p{{L}}", regex.I),
+        "per_after": regex.compile(
+            rf"\s*(?:\([^()]*\)\s*)?(?:/|(?:{phrase_alt(x for x in d['distributive_after'] if x != '/')})\s+\p{{L}})",
+            regex.I,
+        ),
     }
 
 
@@ -104,13 +110,15 @@ def _text_budgets(doc: Doc) -> list[FoundBudget]:
     out: list[FoundBudget] = []
     r = _res()
     for s, e in sentences(text, lay.body_start, lay.body_end):
-        if not lay.in_body(s) or lay.in_table(s) or lay.kind_at(s) in _NO_BUDGETS:
+        if not _CURRENCY.search(text, s, e) or not lay.in_body(s) or lay.in_table(s) or lay.kind_at(s) in _NO_BUDGETS:
             continue
         for a in find_amounts(text, s, e):
             if text[a.end : a.end + 1] == "/" or _SLASH_AFTER.match(text[a.end : a.end + 3]):
                 continue  # a rate
             if r["rate_before"].search(text, max(s, a.start - 20), a.start):
                 continue
+            if _per_unit(text, s, a.start, a.end, e):
+                continue  # "mỗi hộ được hỗ trợ 15 triệu đồng", "20 triệu đồng cho mỗi hộ": a norm
             record = Budget(
                 amount_vnd=a.amount_vnd,
                 in_words=a.in_words,
@@ -120,6 +128,18 @@ def _text_budgets(doc: Doc) -> list[FoundBudget]:
             )
             out.append(FoundBudget(record, a.start, a.end, (s, e)))
     return out
+
+
+_CLAUSE_START = regex.compile(r"[;:.,]\s|\n")
+
+
+def _per_unit(text: str, s: int, start: int, end: int, e: int) -> bool:
+    """An amount distributed over units (a norm), told by "mỗi"/"từng" in its clause before it or right after it."""
+    r = _res()
+    if r["per_after"].match(text, end, min(e, end + 40)):
+        return True
+    clause = max((m.end() for m in _CLAUSE_START.finditer(text, max(s, start - 80), start)), default=max(s, start - 80))
+    return bool(r["per_before"].search(text, clause, start))
 
 
 def _table_budgets(doc: Doc) -> list[FoundBudget]:
@@ -167,6 +187,8 @@ def find(doc: Doc) -> list[FoundBudget]:
                 continue
             if f.sentence is None and k.sentence is not None:
                 dup = True  # a table cell repeating an amount of the text
+            elif f.sentence is None and f.total_row:
+                dup = True  # a table's total restating an amount already given (a row of another table)
             elif f.sentence is not None and f.sentence == k.sentence:
                 dup = True  # said twice in one sentence
             if dup:

@@ -28,11 +28,12 @@ from kehoach.pipeline.extract.assignments import (
     load_patterns,
     phrase_alt,
 )
-from kehoach.pipeline.extract.targets import plan_years, sentences
+from kehoach.pipeline.extract.targets import header_field, plan_years, sentences
 from kehoach.pipeline.nlp import add_span, evidence
 from kehoach.schemas.plan import Deadline, PartialDate
 
 _DIGIT = regex.compile(r"\d")
+_DATEISH = regex.compile(r"\d\s?[/.-]\s?\d|(?<!\p{L})(?:tháng|quý)(?!\p{L})", regex.I)
 _QUARTERS = {"i": 1, "ii": 2, "iii": 3, "iv": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 
 
@@ -41,7 +42,13 @@ def _res() -> dict:
     d = load_patterns("xb_deadlines.yaml")
     return {
         "before": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['before_cues'])})\s*$", regex.I),
-        "before_scan": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['before_cues'])})(?!\p{{L}})\s*", regex.I),
+        "before_scan": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['before_cues'])})(?!\p{{L}})\s*:?\s*", regex.I),
+        "as_of": regex.compile(r"^đến(?:\s+hết)?\s+ngày", regex.I),
+        "as_of_lead": regex.compile(r"(?<!\p{L})tính\s*$", regex.I),
+        "on_scan": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['on_cues'])})(?!\p{{L}})\s*", regex.I),
+        "report": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['report_verbs'])})(?!\p{{L}})", regex.I),
+        "quarter_bare": regex.compile(d["quarter_bare"], regex.I),
+        "table_header": regex.compile(rf"^(?:{phrase_alt(d['table_headers'])})(?!\p{{L}})", regex.I),
         "chain": regex.compile(d["chain"], regex.I),
         "month_cue": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['month_cues'])})(?!\p{{L}})", regex.I),
         "monthly": regex.compile(d["monthly"], regex.I),
@@ -68,7 +75,14 @@ def _quarter_end(q: int, year: int) -> PartialDate:
     return PartialDate(year=year, month=month, day=monthrange(year, month)[1])
 
 
-def _in_sentence(text: str, s: int, e: int, first_year: int | None) -> list[Found]:
+def _before(a: PartialDate, b: PartialDate | None) -> bool:
+    """Whether full date ``a`` is before full date ``b``."""
+    if b is None or None in (a.year, a.month, a.day) or None in (b.year, b.month, b.day):
+        return False
+    return (a.year, a.month, a.day) < (b.year, b.month, b.day)
+
+
+def _in_sentence(text: str, s: int, e: int, first_year: int | None, issued: PartialDate | None = None) -> list[Found]:
     r = _res()
     out: list[Found] = []
     taken: list[tuple[int, int]] = []
@@ -80,17 +94,28 @@ def _in_sentence(text: str, s: int, e: int, first_year: int | None) -> list[Foun
         out.append(Found(date, recurring, a, b, (s, e), partial))
 
     sent = text[s:e]
-    for m in r["monthly"].finditer(text, s, e):
-        add(PartialDate(day=int(m.group("day"))), "monthly", m.start(), m.end())
-    for m in r["quarterly"].finditer(text, s, e):
-        add(PartialDate(day=int(m.group("day"))), "quarterly", m.start(), m.end())
+    for pattern, recurring in ((r["monthly"], "monthly"), (r["quarterly"], "quarterly")):
+        for m in pattern.finditer(text, s, e):
+            if _due(text, s, m.start(), m.group(0)):
+                add(PartialDate(day=int(m.group("day"))), recurring, m.start(), m.end())
     yearly = bool(r["yearly"].search(sent))
-    # "trước ngày …", then "và ngày …" chained after it
-    for m in r["before_scan"].finditer(text, s, e):
+    # "trước ngày …", then "và ngày …" chained after it; "vào ngày …" for a report
+    scans = list(r["before_scan"].finditer(text, s, e))
+    scans += [m for m in r["on_scan"].finditer(text, s, e) if _reported(text, s, m.start())]
+    for m in sorted(scans, key=lambda x: x.start()):
         pos = m.end()
         while pos < e:
             d = date_at(text, pos, e)
+            if d is None and pos == m.end() and m.group(0).rstrip(" :").casefold().endswith("ngày"):
+                # "chậm nhất ngày 30 tháng 6 năm 2022": the cue took the "ngày" of a date in words
+                d = date_at(text, m.start() + m.group(0).casefold().rfind("ngày"), e)
+                if d is not None and d.start < m.start():
+                    d = None
             if d is not None and d.style != "month_year":
+                if pos == m.end() and r["as_of"].search(m.group(0)) and (
+                    r["as_of_lead"].search(text, max(s, m.start() - 12), m.start()) or _before(d.date, issued)
+                ):
+                    break  # "(tính) đến ngày 31/12/2022, toàn xã có …": the date of a situation, not a deadline
                 add(d.date, None, d.start, d.end)
                 end = d.end
             else:
@@ -115,6 +140,27 @@ def _in_sentence(text: str, s: int, e: int, first_year: int | None) -> list[Foun
         if r["month_cue"].search(before):
             add(d.date, None, d.start, d.end)
     return out
+
+
+def _clause_start(text: str, s: int, pos: int) -> int:
+    cut = max(text.rfind(";", s, pos), text.rfind(". ", s, pos), text.rfind(":", s, pos))
+    return cut + 1 if cut >= 0 else s
+
+
+def _reported(text: str, s: int, pos: int) -> bool:
+    """A report or a submission is what the clause before ``pos`` speaks of."""
+    return bool(_res()["report"].search(text, _clause_start(text, s, pos), pos))
+
+
+def _due(text: str, s: int, pos: int, matched: str) -> bool:
+    """A recurring day is a deadline after "trước"/"chậm nhất", or for a report ("báo cáo … vào ngày 25 hằng
+    tháng"); "Phiên chợ … vào ngày 15 hằng tháng" is the day of an event."""
+    if matched.casefold().startswith("trước"):
+        return True
+    before = text[_clause_start(text, s, pos) : pos]
+    if _res()["before"].search(before.rstrip()):
+        return True
+    return _reported(text, s, pos)
 
 
 def _year_ends(text: str, s: int, e: int, found: list[Found]) -> list[Found]:
@@ -168,6 +214,51 @@ def _who_nearby(doc: Doc, f: Found) -> str | None:
     return None
 
 
+def _table_deadlines(doc: Doc, first_year: int | None, found: list[Found]) -> list[Found]:
+    """Dates in a table column headed "Thời gian hoàn thành", "Thời hạn" …: each cell is a deadline (the end of
+    a range, the last day of a quarter), also when the cell has no cue of its own ("30/6/2023", "Quý II/2023")."""
+    r = _res()
+    lay = layout(doc)
+    text = lay.text
+    taken = {(f.start, f.end) for f in found}
+    out: list[Found] = []
+    for table in doc._.document.tables:
+        if not lay.in_body(table.start):
+            continue
+        grid = table.grid()
+        cols: set[int] = set()
+        header_end = 0
+        for i, row in enumerate(grid[:3]):
+            hits = {j for j, c in enumerate(row) if c is not None and r["table_header"].match(clean(c.text))}
+            if hits:
+                cols |= hits
+                header_end = i + 1
+        if not cols:
+            continue
+        header_cells = {id(c) for row in grid[:header_end] for c in row if c is not None}
+        for row in grid[header_end:]:
+            cells = [c for c in row if c is not None]
+            if not cells:
+                continue
+            span = (min(c.start for c in cells), max(c.end for c in cells))
+            for j in sorted(cols):
+                cell = row[j] if j < len(row) else None
+                if cell is None or id(cell) in header_cells or not _DIGIT.search(cell.text):
+                    continue
+                dates = find_dates(text, cell.start, cell.end)
+                if dates:
+                    d = dates[-1]  # "Từ 01/3 đến 31/3/2023": the end
+                    if (d.start, d.end) not in taken:
+                        out.append(Found(d.date, None, d.start, d.end, span))
+                    continue
+                q = r["quarter_bare"].search(text, cell.start, cell.end)
+                year = int(q.group("year")) if q and q.group("year") else first_year
+                if q and year:
+                    out.append(Found(_quarter_end(_QUARTERS[q.group("q").casefold()], year), None, q.start(), q.end(),
+                                     span))
+    return out
+
+
 def find(doc: Doc) -> list[tuple[Found, str | None, str | None]]:
     """(deadline, what, who) for every deadline of the plan, once per date in each paragraph (memoised)."""
     memo = cache(doc)
@@ -176,14 +267,17 @@ def find(doc: Doc) -> list[tuple[Found, str | None, str | None]]:
     lay = layout(doc)
     text = lay.text
     first_year, _ = plan_years(doc)
+    issued = header_field(doc, "issue_date")
     found: list[Found] = []
     for s, e in sentences(text, lay.body_start, lay.body_end):
         if not _DIGIT.search(text, s, e) or not lay.in_body(s) or lay.kind_at(s) == "basis":
             continue  # every deadline has a number
-        here = _in_sentence(text, s, e, first_year)
+        # every date has a separator, a month or a quarter; most sentences have none
+        here = _in_sentence(text, s, e, first_year, issued) if _DATEISH.search(text, s, e) else []
         if "org" in lay.kinds_at(s):
             here += _year_ends(text, s, e, here)
         found.extend(here)
+    found.extend(_table_deadlines(doc, first_year, found))
     found.sort(key=lambda f: f.start)
     out: list[tuple[Found, str | None, str | None]] = []
     seen: set[tuple] = set()

@@ -79,6 +79,14 @@ class _Res:
     at_unit: regex.Pattern
     unit_type_prefix: regex.Pattern
     number_then: regex.Pattern
+    weak_cue: regex.Pattern
+    fig_year_after: regex.Pattern
+    fig_year_before: regex.Pattern
+    criterion_subject: regex.Pattern
+    criterion_bound_after: regex.Pattern
+    norm_before: regex.Pattern
+    income_bound: regex.Pattern
+    norm_after: regex.Pattern
     t: dict
 
 
@@ -101,7 +109,23 @@ def _res() -> _Res:
         unit=unit,
         unit_map=unit_map,
         label_before=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['label_before'])})\s*[:.]?\s*$", regex.I),
-        baseline_cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['baseline_cues'])})(?!\p{{L}})", regex.I),
+        baseline_cue=regex.compile(
+            rf"(?<!\p{{L}})(?:{phrase_alt(d['baseline_cues'] + d['baseline_cues_more'])})(?!\p{{L}})", regex.I
+        ),
+        weak_cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['weak_target_cues'])})(?!\p{{L}})", regex.I),
+        fig_year_after=regex.compile(d["figure_year_after"], regex.I),
+        fig_year_before=regex.compile(d["figure_year_before"], regex.I),
+        # "các xã có tỷ lệ hộ nghèo trên": a determiner, a subject, "có", a few words, a bound, then the figure
+        criterion_subject=regex.compile(
+            rf"(?<!\p{{L}})(?:{phrase_alt(d['criteria']['determiners'])})\s+(?:{phrase_alt(d['criteria']['subjects'])})"
+            rf"(?:\s+[\p{{L}}\d-]+){{0,4}}?\s+có\s+(?:[\p{{L}}\d%,()/-]+\s+){{0,7}}?"
+            rf"(?:\(?\s*(?P<bound>{phrase_alt(d['criteria']['bounds_before'])})\s+)?$",
+            regex.I,
+        ),
+        income_bound=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['criteria']['income_bounds'])})\s*$", regex.I),
+        norm_before=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['norm_percent']['before'])})(?!\p{{L}})", regex.I),
+        norm_after=regex.compile(rf"\s*(?:{phrase_alt(d['norm_percent']['after'])})(?!\p{{L}})", regex.I),
+        criterion_bound_after=regex.compile(rf"\s*(?:[\p{{L}}]+\s+){{0,4}}?(?:{phrase_alt(d['criteria']['bounds_after'])})(?!\p{{L}})", regex.I),
         target_cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['target_cues'])})(?!\p{{L}})", regex.I),
         year_ignore=regex.compile(rf"(?:{phrase_alt(d['year_ignore_before'])})\s*(?:năm\s+)?$", regex.I),
         directions=[
@@ -142,7 +166,8 @@ def _res() -> _Res:
 
 
 # --- the plan's year and unit -----------------------------------------------------------------------------
-def _header_field(doc: Doc, name: str):
+def header_field(doc: Doc, name: str):
+    """A value the header extractor found ("issue_date", "period", "issuer"), or None."""
     for f in records(doc, "header"):
         if isinstance(f, Field) and f.name == name:
             return f.value
@@ -157,7 +182,7 @@ def plan_years(doc: Doc) -> tuple[int | None, int | None]:
     if "plan_years" in memo:
         return memo["plan_years"]
     out: tuple[int | None, int | None] = (None, None)
-    period = _header_field(doc, "period")
+    period = header_field(doc, "period")
     if period is not None and getattr(period, "start_year", None):
         out = (period.start_year, period.end_year or period.start_year)
     else:
@@ -174,7 +199,7 @@ def plan_years(doc: Doc) -> tuple[int | None, int | None]:
             if m:
                 out = (int(m.group(1)), int(m.group(2)))
             else:
-                issue = _header_field(doc, "issue_date")
+                issue = header_field(doc, "issue_date")
                 if issue is not None and getattr(issue, "year", None):
                     out = (issue.year, issue.year)
                 else:
@@ -194,7 +219,7 @@ def issuer_scope(doc: Doc) -> str | None:
     if "scope" in memo:
         return memo["scope"]
     out = None
-    issuer = _header_field(doc, "issuer")
+    issuer = header_field(doc, "issuer")
     if issuer is not None and getattr(issuer, "unit", None):
         out = f"{issuer.unit_type} {issuer.unit}".strip() if issuer.unit_type else issuer.unit
     else:
@@ -215,8 +240,10 @@ def issuer_scope(doc: Doc) -> str | None:
 _SENT_BREAK = regex.compile(r"\n[ \t]*\n|;|\.(?=\s+[\p{Lu}\d*\-+]|\s*$)|\n(?=[ \t]*[-+•*])|:(?=[ \t]*\n)")
 
 
+@lru_cache(maxsize=4)
 def sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Sentence-like pieces of text[start:end] (split at blank lines, ";", ". X", list dashes)."""
+    """Sentence-like pieces of text[start:end] (split at blank lines, ";", ". X", list dashes); the last few
+    answers are kept, as budgets and deadlines read the same body."""
     return [(s, e) for s, e, _ in _sentences(text, start, end)]
 
 
@@ -271,12 +298,18 @@ class Found:
     region: int | None = None  # start of the section text it was read in
     total_row: bool = False
     row_label: str | None = None
+    indicator_row: bool = False  # read from a table whose rows are indicators
 
 
-def _reference_years(text: str, s: int, e: int) -> list[int]:
+def _reference_years(text: str, s: int, e: int, dates=None, skip_asides: bool = False) -> list[int]:
+    """Years a sentence speaks of: written years ("cuối năm 2022") and the years of full dates ("đến
+    31/12/2022"), leaving out periods, comparisons ("so với năm 2022") and the dates of cited documents."""
     r = _res()
     years = []
+    asides = [(m.start(), m.end()) for m in _PAREN.finditer(text, s, e)] if skip_asides else []
     for m in _YEAR.finditer(text, s, e):
+        if asides and any(a <= m.start() < b for a, b in asides):
+            continue  # "(năm 2022 đạt 92,8%)" speaks of its own year
         before = text[max(s, m.start() - 25) : m.start()]
         if r.year_ignore.search(before):
             continue
@@ -285,7 +318,94 @@ def _reference_years(text: str, s: int, e: int) -> list[int]:
         if _YEAR_RANGE_BEFORE.search(text[max(s, m.start() - 8) : m.start()]):
             continue
         years.append(int(m.group(0)))
+    for d in dates if dates is not None else find_dates(text, s, e):
+        if d.date.year is None or asides and any(a <= d.start < b for a, b in asides):
+            continue
+        before = text[max(s, d.start - 30) : d.start]
+        if r.year_ignore.search(before) or _CITED.search(before):
+            continue  # "so với ngày 31/12/2022"; "Quyết định số 12/QĐ-UBND ngày 15/12/2022"
+        years.append(d.date.year)
     return years
+
+
+# a document symbol right before a date: the date is the document's ("số 12/KH-UBND ngày …")
+_CITED = regex.compile(r"\d+\s*/\s*(?:\d{4}\s*/\s*)?[\p{Lu}Đ]+[\p{L}\d-]*\s*(?:ngày\s*)?$")
+
+
+def _sentence_is_baseline(sent: str, kind: str | None, ref_years: list[int], first_year: int | None,
+                          para_baseline: bool) -> bool:
+    """Whether a sentence states the situation rather than an aim.
+
+    The situation section speaks of the present; an explicit aim ("phấn đấu", "chỉ tiêu") is an aim unless it
+    reports the past with a situation word; a past year makes the rest the situation ("đến 31/12/2022 đạt 17
+    tiêu chí"); so do situation words ("Theo kết quả rà soát …, toàn huyện có …") whatever the year; weak aim
+    words ("đạt", "giảm còn") count only then."""
+    r = _res()
+    if kind == "status":
+        return True
+    past = bool(ref_years) and first_year is not None and max(ref_years) < first_year
+    status = bool(r.baseline_cue.search(sent))
+    if r.target_cue.search(sent):
+        return past and status
+    if past or status:
+        return True
+    if r.weak_cue.search(sent):
+        return False
+    return para_baseline if not ref_years else False
+
+
+def _figure_year(text: str, s: int, num_start: int, unit_end: int, e: int) -> int | None:
+    """The year written right next to one figure ("42,63% năm 2022", "năm 2022 còn 28,4%"), if any."""
+    r = _res()
+    m = r.fig_year_after.match(text, unit_end, min(e, unit_end + 40))
+    if m:
+        return int(m.group(1) or m.group(2))
+    m = r.fig_year_before.search(text, max(s, num_start - 40), num_start)
+    if m:
+        return int(m.group(1))
+    return None
+
+
+def _criterion(text: str, s: int, num_start: int, unit_end: int, e: int) -> bool:
+    """A figure that says which units something is for ("các xã có tỷ lệ hộ nghèo trên 45%", "các thôn có từ
+    60% hộ nghèo trở lên"), not an aim: a determiner and a subject with "có" before it, and a bound."""
+    r = _res()
+    m = r.criterion_subject.search(text, max(s, num_start - 120), num_start)
+    if not m:
+        return False
+    if r.target_cue.search(text, m.start(), num_start):
+        return False
+    return bool(m.group("bound")) or bool(r.criterion_bound_after.match(text, unit_end, min(e, unit_end + 40)))
+
+
+def _norm_share(text: str, s: int, num_start: int, unit_end: int, e: int) -> bool:
+    """A share of a cost the plan pays ("hỗ trợ 70% chi phí mua giống"): a support word earlier in the clause
+    and a cost word right after the figure."""
+    r = _res()
+    if not r.norm_after.match(text, unit_end, min(e, unit_end + 30)):
+        return False
+    clause = max((m.end() for m in _CLAUSE_BREAK.finditer(text, max(s, num_start - 80), num_start)),
+                 default=max(s, num_start - 80))
+    return bool(r.norm_before.search(text, clause, num_start))
+
+
+def _sentences_outside_tables(lay, start: int, end: int) -> list[tuple[int, int, bool]]:
+    """Sentences of text[start:end] outside tables; a sentence never runs on into a table."""
+    text = lay.text
+    pieces: list[tuple[int, int]] = []
+    pos = start
+    for ts, te in lay.tables:
+        if te <= pos or ts >= end:
+            continue
+        if ts > pos:
+            pieces.append((pos, ts))
+        pos = max(pos, te)
+    if pos < end:
+        pieces.append((pos, end))
+    out: list[tuple[int, int, bool]] = []
+    for a, b in pieces:
+        out.extend(_sentences(text, a, b))
+    return out
 
 
 _PAREN = regex.compile(r"\([^()]*\)")
@@ -381,9 +501,7 @@ def _text_targets(doc: Doc) -> list[Found]:
             continue
         passage = _passage(info) if info is not None else start
         para_baseline = False
-        for s, e, hard in _sentences(text, start, end):
-            if lay.in_table(s):
-                continue
+        for s, e, hard in _sentences_outside_tables(lay, start, end):
             if hard:
                 para_baseline = False
             i = bisect_left(hints, s)
@@ -392,31 +510,33 @@ def _text_targets(doc: Doc) -> list[Found]:
                 if r.baseline_cue.search(text, s, e) and not r.target_cue.search(text, s, e):
                     para_baseline = True
                 continue
-            dates = [(d.start, d.end) for d in find_dates(text, s, e)]
+            found_dates = find_dates(text, s, e)
+            dates = [(d.start, d.end) for d in found_dates]
             sent = text[s:e]
-            ref_years = _reference_years(text, s, e)
-            aim = bool(r.target_cue.search(sent))
-            if kind == "status":
-                baseline = True
-            elif aim:
-                baseline = False
-            elif ref_years and first_year:
-                baseline = max(ref_years) < first_year
-            else:
-                baseline = para_baseline or bool(r.baseline_cue.search(sent))
+            ref_years = _reference_years(text, s, e, found_dates, skip_asides=True)
+            baseline = _sentence_is_baseline(sent, kind, ref_years, first_year, para_baseline)
             para_baseline = baseline
             figures = [(n, got) for n in numbers if (got := _figure(text, s, e, n, dates)) is not None]
             for k, (n, (unit, unit_end)) in enumerate(figures):
+                if _criterion(text, s, n.start, unit_end, e):
+                    continue  # "các xã có tỷ lệ hộ nghèo trên 45%": which units, not an aim
+                if unit == "%" and _norm_share(text, s, n.start, unit_end, e):
+                    continue  # "hỗ trợ 70% chi phí": a support norm
                 next_figure = figures[k + 1][0].start if k + 1 < len(figures) else None
                 years = ref_years or ([last_year] if last_year else [])
                 label = "baseline" if baseline else "target"
                 paren = next((m for m in _PAREN.finditer(text, s, e) if m.start() < n.start < m.end()), None)
+                own_year = _figure_year(text, s, n.start, unit_end, e)
                 if paren is not None:
                     # an aside in brackets speaks of its own year: "(năm 2023 đạt 56,4%)"
                     inner = _reference_years(text, paren.start(), paren.end())
                     if inner and first_year:
                         years = inner
                         label = "baseline" if max(inner) < first_year else "target"
+                elif own_year is not None and first_year and kind != "status":
+                    # "giảm từ 47,95% năm 2021 xuống còn 42,63% năm 2022": each figure has its own year
+                    years = [own_year]
+                    label = "baseline" if own_year < first_year else label
                 record = Target(
                     indicator=_indicator(text, s, e, n.start, n.end, unit_end, unit, next_figure),
                     value=n.value,
@@ -468,9 +588,15 @@ def _figure(text: str, s: int, e: int, n, dates) -> tuple[str, int] | None:
                 return None
     else:
         rate = r.money_rate.match(text, n.end, e)
-        if not rate or not r.money_target.search(text, s, e):
+        if not rate or not r.money_target.search(text, s, n.start):
+            # income is an aim only when the sentence speaks of it before the figure: "hỗ trợ 40 triệu
+            # đồng/hộ … để tăng thu nhập" is a support norm
             return None
         unit, unit_end = clean(rate.group("unit")), rate.end()
+        if r.criterion_bound_after.match(text, unit_end, min(e, unit_end + 40)) or r.income_bound.search(
+            text, max(s, n.start - 20), n.start
+        ):
+            return None  # "thu nhập … từ 1.500.000 đồng/người/tháng trở xuống": a poverty line, not an aim
         return unit, unit_end
     per = _PER.match(text, unit_end, e)
     if per:
@@ -503,11 +629,13 @@ def _mentioned_scope(text: str, s: int, e: int) -> str | None:
 class Column:
     index: int
     header: str
-    unit: str | None  # "%", "hộ" … ; "money" for amounts
+    unit: str | None  # "%", "hộ" … ; "money" for amounts; "rate" for a norm per unit (neither)
     money_scale: int = 1
     role: str | None = None  # target | baseline | None (not a figure column)
     label: bool = False
     formula_of: tuple[int, ...] = ()
+    chain: tuple[str, ...] = ()  # header cells from the top group down to the column's own
+    indicator: str = ""  # what the column measures: its group and its own header read together
 
 
 @dataclass
@@ -528,6 +656,10 @@ class TableView:
     columns: list[Column]
     rows: list[Row] = field(default_factory=list)
     label_col: int | None = None
+    caption_unit: str | None = None  # "money" or a counted unit stated once for the table ("ĐVT: hộ")
+    caption_scale: int = 1  # đồng per written unit when the caption is money ("ĐVT: triệu đồng")
+    unit_col: int | None = None  # the "ĐVT" column giving each row's unit
+    by_indicator: bool = False  # rows are indicators ("Chỉ tiêu | ĐVT | 2022 | 2023"), not places
 
 
 def _is_number(cell_text: str) -> bool:
@@ -538,29 +670,60 @@ def _is_number(cell_text: str) -> bool:
 @lru_cache(maxsize=1)
 def _table_res() -> dict:
     t = _res().t
+    money_units = {" ".join(k.casefold().split()): int(v) for k, v in t["money_units"].items()}
+    unit_alt = "|".join(
+        r"\s*".join(regex.escape(w) for w in k.split()) for k in sorted(money_units, key=len, reverse=True)
+    )
     return {
         "total": regex.compile(rf"^(?:{phrase_alt(t['total_rows'])})(?!\p{{L}})", regex.I),
         "label": {x.casefold() for x in t["label_columns"]},
         "skip": {x.casefold() for x in t["skip_columns"]},
         "pct": regex.compile(rf"(?:{phrase_alt(t['percent_headers'])})", regex.I),
         "money": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['money_headers'])})(?!\p{{L}})", regex.I),
-        "base": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['baseline_headers'])})(?!\p{{L}})", regex.I),
+        "base": regex.compile(
+            rf"(?<!\p{{L}})(?:{phrase_alt(t['baseline_headers'] + t['baseline_headers_more'])})(?!\p{{L}})", regex.I
+        ),
         "tgt": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['target_headers'])})(?!\p{{L}})", regex.I),
+        "weak_base": {" ".join(x.casefold().split()) for x in t["weak_baseline_headers"]},
+        "strong_tgt": regex.compile(
+            rf"(?<!\p{{L}})(?:{phrase_alt(x for x in t['target_headers'] if x not in t['weak_target_headers'])})"
+            rf"(?!\p{{L}})",
+            regex.I,
+        ),
         "tgt_title": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['target_titles'])})(?!\p{{L}})", regex.I),
         "base_title": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['baseline_titles'])})(?!\p{{L}})", regex.I),
         "collabel": regex.compile(t["column_label"]),
         "unit": regex.compile(
             rf"(?<!\p{{L}})({phrase_alt(k for k in _res().unit_map if k != '%')})(?!\p{{L}})", regex.I
         ),
+        "generic": {" ".join(x.casefold().split()) for x in t["generic_headers"]},
+        "indicator_label": {x.casefold() for x in t["indicator_label_columns"]},
+        "unit_columns": {x.casefold() for x in t["unit_columns"]},
+        "caption": regex.compile(t["caption"], regex.I),
+        # a money unit in a header or caption: "(triệu đồng)", "Tổng (tr.đ)", "tỷ đồng"; a "/" after it makes a rate
+        "money_unit": regex.compile(rf"(?<![\p{{L}}\d])(?P<u>{unit_alt})(?![\p{{L}}])(?!\s*lệ)(?P<per>\s*/\s*\p{{L}})?", regex.I),
+        "money_scales": {k.replace(" ", ""): v for k, v in money_units.items()},
+        "currency": regex.compile(r"đồng|đ$|đ\b|vn[dđ]", regex.I),
+        "rate": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['rate_headers'])})(?!\p{{L}})", regex.I),
     }
 
 
 _CELL_SPLIT = regex.compile(r"\s*(?:\||\t)\s*|\n")
+_RULE_CELL = regex.compile(r"^:?-{2,}:?$")
+_DATE_YEAR = regex.compile(r"(?<!\d)\d{1,2}\s*[/.-]\s*(?:\d{1,2}\s*[/.-]\s*)?((?:19|20)\d{2})(?!\d)")
+_PAREN_UNIT = regex.compile(r"\s*\([^()]*\)\s*|%")
+_LABEL_UNIT = regex.compile(r"\(\s*([%\p{L}][\p{L}/ ]{0,25}?)\s*\)\s*$")
 
 
-def _text_header(text: str, table_start: int) -> tuple[list[str], str]:
+def _title_above(text: str, table_start: int, stop: int) -> str:
+    """The lines right above a table (not above the table before it): its title and caption."""
+    lines = [ln.strip() for ln in text[max(stop, table_start - 600) : table_start].split("\n") if ln.strip()]
+    return " ".join(lines[-2:])
+
+
+def _text_header(text: str, table_start: int, stop: int = 0) -> tuple[list[str], str]:
     """Header cells a converter left above the grid, and the title lines above them."""
-    lines = text[max(0, table_start - 1500) : table_start].split("\n")
+    lines = text[max(stop, table_start - 1500) : table_start].split("\n")
     cells: list[str] = []
     title: list[str] = []
     in_header = True
@@ -574,6 +737,9 @@ def _text_header(text: str, table_start: int) -> tuple[list[str], str]:
             numeric = sum(1 for p in parts if _is_number(p))
             if numeric >= 2:
                 continue  # a data row left out of the grid
+            if _table_res()["caption"].search(raw) and not ("|" in raw or "\t" in raw):
+                title.insert(0, raw)  # "ĐVT: triệu đồng" is the table's, not a column's
+                continue
             if ("|" in raw or "\t" in raw or len(raw) <= 60) and not _res().not_header.search(raw):
                 cells = parts + cells
                 continue
@@ -627,6 +793,211 @@ def _assign_flat_header(cells: list[str], n_cols: int, col_labels: list[str] | N
     return out + per_col
 
 
+def _is_rule_row(row: list[str]) -> bool:
+    """A markdown rule line ("|---|---|") read as a row."""
+    cells = [t for t in row if t]
+    return bool(cells) and all(_RULE_CELL.match(t) for t in cells)
+
+
+def _is_data_row(row: list[str], collabel) -> bool:
+    """A row with figures; a row whose only numbers are years under a heading ("| | 2022 | 2023") is a header."""
+    numbers = [t for t in row if _is_number(t)]
+    if not numbers:
+        return False
+    if all(_YEAR.fullmatch(t) for t in numbers) and not any(
+        t and not _is_number(t) and not collabel.match(t) for t in row[:3]
+    ):
+        return False
+    return any(_is_number(t) for t in row[1:]) and any(t and not _is_number(t) for t in row[:3]) or len(numbers) >= 2
+
+
+def _header_chains(rows: list[list[str]], n_cols: int) -> list[tuple[str, ...]]:
+    """Each column's header read as a path in the header tree: group headings over sub-headers.
+
+    A merged group heading fills every column under it (grid() repeats merged cells; converters that leave
+    the columns after a group heading empty are read the same way: an empty cell over a sub-header belongs
+    to the group heading on its left, when that heading too has sub-headers)."""
+    filled = [list(r) + [""] * (n_cols - len(r)) for r in rows]
+    n = len(filled)
+
+    def below(r_i: int, c: int) -> bool:
+        return any(filled[k][c] for k in range(r_i + 1, n))
+
+    for r_i in range(n - 1):
+        _spread_ragged(filled, r_i, n_cols, below)
+
+    for r_i in range(n - 1):
+        for c in range(1, n_cols):
+            if not filled[r_i][c] and filled[r_i][c - 1] and below(r_i, c) and below(r_i, c - 1):
+                filled[r_i][c] = filled[r_i][c - 1]
+    chains = []
+    for c in range(n_cols):
+        parts = [filled[r][c] for r in range(n) if filled[r][c]]
+        chains.append(tuple(dict.fromkeys(parts)))
+    return chains
+
+
+def _spread_ragged(filled: list[list[str]], r_i: int, n_cols: int, below) -> None:
+    """A group row written with one cell per group ("| TT | Xã | Thực trạng | Kế hoạch |" over six
+    sub-headers): its groups are spread evenly over the sub-header columns. Only when the row's cells are
+    contiguous and end before the sub-headers do (a row with gaps is already aligned)."""
+    row = filled[r_i]
+    subs = [c for c in range(n_cols) if below(r_i, c)]
+    if not subs:
+        return
+    first = subs[0]
+    groups = [c for c in range(first, n_cols) if row[c]]
+    if not groups or groups[-1] >= subs[-1] or any(not row[c] for c in range(first, groups[-1] + 1)):
+        return
+    span_cols = [c for c in subs if c >= first]
+    if len(span_cols) % len(groups):
+        return
+    width = len(span_cols) // len(groups)
+    names = [row[c] for c in groups]
+    for i, c in enumerate(span_cols):
+        row[c] = names[i // width]
+
+
+def _caption(text: str, start: int, stop: int, extra: list[str]) -> tuple[str | None, int]:
+    """The unit stated once for a table: ("money", scale) for "ĐVT: triệu đồng", (unit, 1) for "ĐVT: hộ".
+
+    Read in the lines just above the table (not above the table before it) and in its header cells."""
+    tr = _table_res()
+    lines = [ln for ln in text[max(stop, start - 400) : start].split("\n") if ln.strip()][-4:]
+    for raw in list(reversed(lines)) + extra:
+        for m in tr["caption"].finditer(raw):
+            got = _unit_of(m.group("u"), money_only=m.group(0).casefold().startswith("đơn vị") and
+                           not m.group(0).casefold().startswith("đơn vị tính"))
+            if got[0] is not None:
+                return got
+    return None, 1
+
+
+def _unit_of(written: str, money_only: bool = False) -> tuple[str | None, int]:
+    """What a caption names: ("money", scale), (counted unit, 1) or (None, 1)."""
+    tr = _table_res()
+    w = clean(written).strip(" .:")
+    m = tr["money_unit"].match(w)
+    if m:
+        return (None, 1) if m.group("per") else ("money", _scale_of(m.group("u")))
+    if money_only:
+        return None, 1
+    u = tr["unit"].match(w)
+    if u and len(w.split()) <= 3:
+        return _res().unit_map[clean(u.group(1)).casefold()], 1
+    return None, 1
+
+
+def _scale_of(written: str) -> int:
+    key = "".join(written.casefold().split())
+    return _table_res()["money_scales"].get(key, 1)
+
+
+def _header_money(header: str) -> tuple[str | None, int | None]:
+    """("money", scale or None) when a header names money, ("rate", None) for a norm per unit, else (None, None).
+
+    A scale word without a currency ("tỷ", "triệu") counts only in brackets: "Kinh phí (triệu)", not "Tỷ lệ"."""
+    tr = _table_res()
+    if tr["rate"].search(header):
+        return "rate", None
+    for m in tr["money_unit"].finditer(header):
+        u = m.group("u").casefold()
+        bracketed = header.rfind("(", 0, m.start()) > header.rfind(")", 0, m.start())
+        if not (tr["currency"].search(u) or bracketed):
+            continue
+        if len(u) == 1 and not bracketed:
+            continue  # a bare "đ" only as "(đ)"
+        if m.group("per"):
+            return "rate", None  # "(triệu đồng/hộ)"
+        return "money", _scale_of(m.group("u"))
+    if tr["money"].search(header):
+        return "money", None
+    return None, None
+
+
+def _header_years(h: str) -> list[int]:
+    """Years a header speaks of: "năm 2023", and the years of dates ("đến 31/12/2022", "tháng 6/2023")."""
+    years = [int(y) for y in _YEAR.findall(h)]
+    years += [int(y) for y in _DATE_YEAR.findall(h)]
+    return years
+
+
+def _part_role(part: str, first_year: int | None) -> tuple[str | None, bool]:
+    """(role, strong) a header cell gives: strong from a situation or plan word or a year, weak from a word that
+    only describes the measure ("Số hộ giảm")."""
+    tr = _table_res()
+    first = part.split(" ")[0] if part else ""
+    years = _header_years(part)
+    base = tr["base"].search(part)
+    if base and not tr["tgt"].search(first):
+        weak = " ".join(base.group(0).casefold().split()) in tr["weak_base"]
+        if not (weak and (tr["tgt"].search(part) or years and first_year and max(years) >= first_year)):
+            return "baseline", True  # "Tổng số hộ" is where things stand; "Tổng số hộ giảm năm 2023" is not
+    if years and first_year:
+        return ("target" if max(years) >= first_year else "baseline"), True
+    if tr["strong_tgt"].search(part):
+        return "target", True
+    if tr["tgt"].search(part):
+        return "target", False
+    return None, False
+
+
+def _chain_role(chain: tuple[str, ...], first_year: int | None) -> str | None:
+    """The role of a column from its header path: the most specific cell with a strong word decides, else a
+    weak word anywhere on the path."""
+    weak = None
+    for part in reversed(chain):
+        role, strong = _part_role(part, first_year)
+        if strong:
+            return role
+        weak = weak or role
+    return weak
+
+
+def _generic(part: str) -> bool:
+    key = " ".join(_PAREN_UNIT.sub(" ", part).casefold().split())
+    return key in _table_res()["generic"] or not key
+
+
+def _lower_caps(s: str) -> str:
+    return s.lower() if s.isupper() else s
+
+
+def _as_tail(s: str) -> str:
+    """A header cell read after another: "HỘ NGHÈO" → "hộ nghèo", "Thực trạng" → "thực trạng", "UBND" kept."""
+    if s.isupper() and len(s.split()) > 1:
+        return s.lower()
+    return s[:1].lower() + s[1:] if s[:1].isupper() and s[1:2].islower() else s
+
+
+_COUNT_OF = regex.compile(r"^(?:tổng\s+)?số(?:\s+lượng)?\s*", regex.I)
+
+
+def _compose_indicator(chain: tuple[str, ...], left: tuple[str, ...] | None) -> str:
+    """Group and sub-header read together: "HỘ NGHÈO" over "Tỷ lệ (%)" is "Tỷ lệ hộ nghèo", never a bare
+    "Tỷ lệ (%)"; a flat "Tỷ lệ (%)" is read with the column on its left, and under a heading that only says
+    when ("Thực trạng đến 31/12/2022") with the noun of its sibling ("Số hộ nghèo")."""
+    if not chain:
+        return ""
+    own, rest = chain[-1], [_as_tail(p) for p in chain[:-1]]
+    if not _generic(own):
+        return clean(" ".join([_lower_caps(chain[0])] + [_as_tail(p) for p in chain[1:]]))
+    measure = clean(_PAREN_UNIT.sub(" ", own))
+    if left and not _generic(left[-1]):
+        noun = _COUNT_OF.sub("", _as_tail(left[-1]))
+        if not rest:
+            rest = [_as_tail(p) for p in left]  # flat: "Hộ nghèo cuối năm 2024 | Tỷ lệ (%)"
+        elif noun and noun.casefold() not in " ".join(rest).casefold():
+            rest = [noun] + rest  # "Thực trạng … > Số hộ nghèo | Tỷ lệ (%)"
+    words = " ".join(rest)
+    count_noun = _COUNT_OF.sub("", measure) if _COUNT_OF.match(measure) else ""
+    if count_noun and regex.search(rf"(?<!\p{{L}}){regex.escape(count_noun)}(?!\p{{L}})", words, regex.I):
+        return clean(words)  # "HỘ NGHÈO" > "Số hộ": the households are the group's
+    if not measure:
+        return clean(words)
+    return clean(f"{measure} {words[:1].lower()}{words[1:]}")
+
+
 def read_tables(doc: Doc) -> list[TableView]:
     """Every table of the plan with typed columns and data rows (memoised per document)."""
     memo = cache(doc)
@@ -636,50 +1007,55 @@ def read_tables(doc: Doc) -> list[TableView]:
     text = document.text
     tr = _table_res()
     views: list[TableView] = []
+    prev_end = 0
     for table in document.tables:
+        stop, prev_end = prev_end, table.end
         grid = table.grid()
         if not grid or table.n_cols < 2:
             continue
         texts = [[clean(c.text) if c else "" for c in row] for row in grid]
+        keep = [i for i, row in enumerate(texts) if not _is_rule_row(row)]
         # header rows: those before the first row with a figure
         first_data = None
         col_label_row = None
-        for i, row in enumerate(texts):
+        for i in keep:
+            row = texts[i]
             filled = sum(1 for t in row if t)
             if all(not t or tr["collabel"].match(t) for t in row) and filled >= max(2, table.n_cols - 1):
                 col_label_row = i
                 continue
-            if any(_is_number(t) for t in row[1:]) and any(t and not _is_number(t) for t in row[:3]) or (
-                sum(1 for t in row if _is_number(t)) >= 2
-            ):
+            if _is_data_row(row, tr["collabel"]):
                 first_data = i
                 break
         if first_data is None:
             continue
-        header_rows = [texts[i] for i in range(first_data) if i != col_label_row]
-        title = ""
+        header_rows = [texts[i] for i in keep if i < first_data and i != col_label_row]
+        captions = [t for r in header_rows for t in r if t and tr["caption"].match(t)]
+        if captions:
+            # "ĐVT: triệu đồng" left in a header row is the table's unit, not a column's heading
+            header_rows = [["" if t in captions else t for t in r] for r in header_rows]
+            header_rows = [r for r in header_rows if any(r)]
         if not header_rows:
-            cells, title = _text_header(text, table.start)
+            cells, title = _text_header(text, table.start, stop)
             labels = texts[col_label_row] if col_label_row is not None else None
             headers = _assign_flat_header(cells, table.n_cols, labels) if cells else [""] * table.n_cols
+            chains = [(h,) if h else () for h in headers]
         else:
-            # merged header cells left empty by the converter belong to the cell on their left
-            filled = [list(r) for r in header_rows]
-            for r_i in range(len(filled) - 1):
-                for c in range(1, table.n_cols):
-                    below = any(filled[k][c] for k in range(r_i + 1, len(filled)))
-                    if not filled[r_i][c] and below and filled[r_i][c - 1]:
-                        filled[r_i][c] = filled[r_i][c - 1]
-            headers = [" ".join(dict.fromkeys(r[c] for r in filled if r[c])) for c in range(table.n_cols)]
-            _, title = _text_header(text, table.start)
+            chains = _header_chains(header_rows, table.n_cols)
+            headers = [" ".join(ch) for ch in chains]
+            title = _title_above(text, table.start, stop)
+        caption_unit, caption_scale = _caption(
+            text, table.start, stop, [title] + captions + [t for r in header_rows for t in r]
+        )
         col_labels = texts[col_label_row] if col_label_row is not None else [""] * table.n_cols
         columns = [
-            Column(i, headers[i], None, formula_of=_formula_refs(col_labels[i]) if i < len(col_labels) else ())
+            Column(i, headers[i], None, formula_of=_formula_refs(col_labels[i]) if i < len(col_labels) else (),
+                   chain=chains[i])
             for i in range(table.n_cols)
         ]
-        view = TableView(table.index, title, columns)
-        for i in range(first_data, len(grid)):
-            if i == col_label_row:
+        view = TableView(table.index, title, columns, caption_unit=caption_unit, caption_scale=caption_scale)
+        for i in keep:
+            if i < first_data or i == col_label_row:
                 continue
             row_cells = grid[i]
             label, label_col = "", None
@@ -723,53 +1099,91 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
     if title_role is None:
         kind = lay.kind_at(table_start)
         title_role = {"status": "baseline", "target": "target"}.get(kind or "")
+    if view.label_col is not None and view.label_col < len(view.columns):
+        label_head = " ".join(view.columns[view.label_col].chain).casefold().strip(" :")
+        view.by_indicator = label_head in tr["indicator_label"]
     seen_units: list[str] = []
     for col in view.columns:
         h = col.header
         values = [texts[row.index][col.index] for row in view.rows if col.index < len(texts[row.index])]
         numeric = [v for v in values if _is_number(v)]
+        if h.casefold().strip(" :") in tr["unit_columns"]:
+            view.unit_col = col.index
         if col.index == view.label_col or h.casefold() in tr["skip"] or not numeric:
             col.label = True
             continue
-        if tr["money"].search(h):
+        kind, scale = _header_money(h)
+        if view.by_indicator and view.unit_col is not None and kind is None and not tr["pct"].search(h):
+            col.unit = "row"  # each row says its unit in the "ĐVT" column
+            col.role = _chain_role(col.chain or ((h,) if h else ()), first_year)
+            continue
+        if kind == "rate":
+            col.unit = "rate"
+            continue
+        if kind == "money":
             col.unit = "money"
-            col.money_scale = _money_scale(h)
+            col.money_scale = scale if scale is not None else (view.caption_scale if view.caption_unit == "money" else 1)
             continue
         if tr["pct"].search(h) or col.formula_of:
             col.unit = "%"
         else:
             found = unit_re.findall(h)
             col.unit = r.unit_map[clean(found[-1]).casefold()] if found else None
+        if col.unit is None and view.caption_unit == "money" and view.unit_col is None:
+            # "ĐVT: triệu đồng" over "Nội dung | Tổng số | NSTW | NSĐP": every figure is money
+            col.unit, col.money_scale = "money", view.caption_scale
+            continue
         if col.unit is None:
             decimals = [v for v in numeric if _DECIMAL_COMMA.search(v)]
             if decimals and len(decimals) * 2 >= len(numeric):
                 col.unit = "%"
+        if col.unit is None and view.caption_unit not in (None, "money"):
+            col.unit = view.caption_unit
         if col.unit and col.unit != "%":
             seen_units.append(col.unit)
-        years = [int(y) for y in _YEAR.findall(h)]
-        if tr["base"].search(h) and not tr["tgt"].search(h.split(" ")[0] if h else ""):
-            col.role = "baseline"
-        elif years and first_year:
-            col.role = "target" if max(years) >= first_year else "baseline"
-        elif tr["tgt"].search(h):
-            col.role = "target"
-        else:
-            col.role = title_role
+        col.role = _chain_role(col.chain or ((h,) if h else ()), first_year)
     default_unit = max(set(seen_units), key=seen_units.count) if seen_units else None
     for col in view.columns:
-        if not col.label and col.unit is None:
+        if col.unit == "row":
+            col.indicator = _compose_indicator(col.chain, None)
+    figures = [c for c in view.columns if not c.label and c.unit not in ("money", "rate", "row")]
+    for i, col in enumerate(figures):
+        if col.unit is None:
             col.unit = default_unit
+        left = next((c for c in reversed(figures[:i]) if not _generic(c.chain[-1] if c.chain else "")
+                     and c.chain[:-1] == col.chain[:-1]), None)
+        if col.role is None and left is not None and col.chain and _generic(col.chain[-1]):
+            col.role = left.role  # "Hộ nghèo cuối năm 2024 | Tỷ lệ (%)": the rate of the count on its left
+        if col.role is None:
+            col.role = title_role
+        col.indicator = _compose_indicator(col.chain, left.chain if left is not None else None)
 
 
 def _money_scale(header: str) -> int:
-    h = header.casefold()
-    if "tỷ" in h or "tỉ" in h:
-        return 1_000_000_000
-    if "triệu" in h:
-        return 1_000_000
-    if "nghìn" in h or "ngàn" in h:
-        return 1_000
-    return 1
+    kind, scale = _header_money(header)
+    return scale or 1
+
+
+def _row_unit(view: TableView, row: Row) -> str | None:
+    """A row's unit from the table's "ĐVT" column ("%", "người", "triệu đồng/người/năm"), else from its label
+    ("Tỷ lệ hộ nghèo (%)")."""
+    if view.unit_col is None or view.unit_col >= len(row.cells) or row.cells[view.unit_col] is None:
+        m = _LABEL_UNIT.search(row.label)
+        if m:
+            return _res().unit_map.get(m.group(1).casefold(), m.group(1))
+        return "%" if _table_res()["pct"].match(row.label) else None
+    written = clean(row.cells[view.unit_col].text)
+    if not written:
+        return None
+    key = written.casefold()
+    if key in _res().unit_map:
+        return _res().unit_map[key]
+    if "/" in written:
+        return written  # a rate kept as written: "triệu đồng/người/năm"
+    money = _table_res()["money_unit"].fullmatch(written)
+    if money:
+        return "money"
+    return written
 
 
 def _table_targets(doc: Doc) -> list[Found]:
@@ -777,42 +1191,62 @@ def _table_targets(doc: Doc) -> list[Found]:
     lay = layout(doc)
     scope = issuer_scope(doc)
     first_year, last_year = plan_years(doc)
+    starts = {t.index: t.start for t in document.tables}
     out: list[Found] = []
     for view in read_tables(doc):
-        table = next(t for t in document.tables if t.index == view.index)
-        if lay.kind_at(table.start) in _NO_TARGETS - {"report"}:
+        kind = lay.kind_at(starts[view.index])
+        if kind == "org" and any(_chain_role(c.chain, first_year) == "target" for c in view.columns if not c.label):
+            pass  # "Giao chỉ tiêu cho các xã theo biểu sau" in the organisation section: its own headers say aims
+        elif kind in _NO_TARGETS - {"report"}:
             continue
         by_year = any(row.year is not None for row in view.rows)
+        cols = [c for c in view.columns if not c.label and c.unit not in (None, "money", "rate") and c.role is not None]
+        if not cols:
+            continue
+        years_of = {c.index: _header_years(c.header) or _header_years(c.indicator) for c in cols}
+        direction_of = {c.index: _direction(c.header, 0, len(c.header)) or "reach" for c in cols}
         for row in view.rows:
             if by_year and row.total:
                 continue  # the sum of a plan's yearly figures is not one more target
-            for col in view.columns:
-                if col.label or col.unit in (None, "money") or col.role is None:
-                    continue
+            row_unit = _row_unit(view, row) if view.by_indicator else None
+            if row_unit == "money":
+                continue  # an amount by year is money, not a quantitative aim
+            for col in cols:
                 cell = row.cells[col.index] if col.index < len(row.cells) else None
-                if cell is None or not _is_number(clean(cell.text)):
+                if cell is None:
                     continue
-                value = parse_decimal(clean(cell.text), dot_decimal=col.unit == "%")
+                written = clean(cell.text)
+                unit = row_unit or (col.unit if col.unit != "row" else None)
+                if unit is None or not written:
+                    continue
+                value = parse_decimal(written, dot_decimal=unit == "%")
                 if value is None:
                     continue
                 role = col.role
                 if row.year is not None and first_year:
                     role = "target" if row.year >= first_year else "baseline"
-                years = [int(y) for y in _YEAR.findall(col.header)]
+                years = years_of[col.index]
                 year = row.year or (max(years) if years else last_year)
-                row_scope = scope if row.total or row.year is not None or not row.label else row.label
-                indicator = col.header or view.title
+                if view.by_indicator and row.label:
+                    # rows are indicators: the row says what is measured, the column when and in which role
+                    what = col.indicator or col.header
+                    indicator = f"{row.label} ({what})" if what and len(cols) > 1 else row.label
+                    row_scope = scope
+                else:
+                    indicator = col.indicator or col.header or view.title
+                    row_scope = scope if row.total or row.year is not None or not row.label else row.label
                 record = Target(
                     indicator=clean(indicator)[:200] or "—",
                     value=float(value),
-                    unit=col.unit,
+                    unit=unit,
                     year=year,
                     scope=row_scope,
-                    direction=None if role == "baseline" else _direction(col.header, 0, len(col.header)) or "reach",
+                    direction=None if role == "baseline" else direction_of[col.index],
                     table=view.index,
                     span=evidence(document, cell.start, cell.end),
                 )
-                out.append(Found(record, role, cell.start, cell.end, total_row=row.total, row_label=row.label))
+                out.append(Found(record, role, cell.start, cell.end, total_row=row.total, row_label=row.label,
+                                 indicator_row=view.by_indicator))
     return out
 
 
@@ -846,7 +1280,10 @@ def _dedupe(found: list[Found], text: str) -> list[Found]:
                         dup = k
                 elif f.sentence is None and k.sentence is not None:
                     # a table row repeating a figure of the text: the total row, or a row the sentence names
-                    if f.total_row or (f.row_label and _names(text, k.sentence, f.row_label)):
+                    if f.total_row or (f.row_label and _names(text, k.sentence, f.row_label)) or (
+                        f.indicator_row and f.row_label
+                        and _similar(f.row_label, clean(text[k.sentence[0] : k.sentence[1]])) >= _SAME_COMMON
+                    ):
                         dup = k
                         if f.record.indicator and f.record.indicator not in kr.indicator:
                             kr.indicator = f"{kr.indicator} ({f.record.indicator})"[:250]
