@@ -268,16 +268,38 @@ def parse_amount(text: str) -> int | None:
     return words_to_number(text)
 
 
-def find_amounts(text: str, start: int = 0, end: int | None = None) -> list[AmountMatch]:
-    """Amounts of money written with digits in text[start:end], with their words when given in brackets."""
+@lru_cache(maxsize=1)
+def _bare_money_re() -> regex.Pattern:
+    """ "1,5 tỷ", "500 triệu" with no currency word, ending a phrase ("kinh phí 1,5 tỷ; …", "… 500 triệu từ …")."""
+    m = _data()["money"]
+    scales = "|".join(regex.escape(s) for s in sorted(m["bare_scales"], key=len, reverse=True))
+    follow = "|".join(regex.escape(w) for w in m["bare_followers"])
+    return regex.compile(
+        rf"(?<![\d.,/\p{{L}}])(?P<num>{NUMBER})\s*(?P<scale>{scales})(?P<cur>)"
+        rf"(?=\s*(?:[,;:.)(]|$)|\s+(?:{follow})(?!\p{{L}}))",
+        regex.I,
+    )
+
+
+def find_amounts(text: str, start: int = 0, end: int | None = None, *, bare: bool = False) -> list[AmountMatch]:
+    """Amounts of money written with digits in text[start:end], with their words when given in brackets.
+
+    With ``bare``, amounts with a scale word and no currency ("kinh phí 1,5 tỷ") are found too; the caller
+    says whether the context is money."""
     end = len(text) if end is None else end
     pattern, _ = _money_res()
     out: list[AmountMatch] = []
-    for m in pattern.finditer(text, start, end):
+    matches = list(pattern.finditer(text, start, end))
+    if bare:
+        taken = [(m.start(), m.end()) for m in matches]
+        matches += [m for m in _bare_money_re().finditer(text, start, end)
+                    if not any(a <= m.start() < b for a, b in taken)]
+        matches.sort(key=lambda m: m.start())
+    for m in matches:
         vnd = to_vnd(m.group("num"), m.group("scale"))
         if vnd is None:
             continue
-        words = m.group("words")
+        words = m.groupdict().get("words")
         words_vnd = words_to_number(words) if words else None
         if words and words_vnd is None:
             words = None

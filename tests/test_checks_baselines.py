@@ -99,3 +99,19 @@ def test_rate_targets_that_can_be_verified(tmp_path, situation, target) -> None:
 def test_a_sub_group_needs_its_own_baseline(tmp_path) -> None:
     [f] = findings(tmp_path, SITUATION, "1. Tỷ lệ hộ nghèo dân tộc thiểu số giảm 4%.")
     assert f.data["group"] == "hộ nghèo dân tộc thiểu số"
+
+
+def test_a_plan_about_the_sub_group_gives_its_figures_for_it(tmp_path) -> None:
+    text = PLAN.format(situation=SITUATION, target="1. Tỷ lệ hộ nghèo dân tộc thiểu số giảm 4%.").replace(
+        "Thực hiện công tác giảm nghèo năm 2024 trên địa bàn xã Bản Lang",
+        "Thực hiện Chương trình mục tiêu quốc gia phát triển kinh tế - xã hội vùng đồng bào dân tộc thiểu số và miền "
+        "núi năm 2024 trên địa bàn xã Bản Lang")
+    path = tmp_path / "plan.txt"
+    path.write_text(text, encoding="utf-8")
+    doc = kehoach.read(path)
+    assert run_internal(kehoach.extract(doc, with_findings=False), doc, {"target_unverifiable"}) == []
+
+
+def test_a_yearly_pace_is_not_a_level(tmp_path) -> None:
+    assert findings(tmp_path, NO_FIGURES, "1. Tỷ lệ hộ nghèo giảm bình quân 4%/năm.") == []
+    assert findings(tmp_path, NO_FIGURES, "1. Tỷ lệ hộ nghèo giảm 4% mỗi năm.") == []

@@ -147,3 +147,33 @@ TT\tNội dung\tTổng số\tNgân sách trung ương\tNgân sách tỉnh
         1_200_000_000, 1_100_000_000, 100_000_000, 350_000_000, 300_000_000, 50_000_000,
         1_550_000_000, 1_400_000_000, 150_000_000]
     assert plan.budgets[1].purpose == "Dự án 1 — Ngân sách trung ương"
+
+
+def test_amounts_without_currency_in_a_money_clause(tmp_path):
+    text = """UBND HUYỆN MƯỜNG NHÉ
+
+Số: 15/KH-UBND
+Mường Nhé, ngày 12 tháng 02 năm 2023
+
+KẾ HOẠCH
+Giảm nghèo năm 2023 huyện Mường Nhé
+
+I. KINH PHÍ THỰC HIỆN
+
+Tổng kinh phí thực hiện: 2,5 tỷ; trong đó ngân sách tỉnh 1,8 tỷ, ngân sách huyện 700 triệu. Mỗi hộ tham gia mô hình được hỗ trợ 5 triệu cho giống và vật tư.
+"""
+    path = tmp_path / "bare.txt"
+    path.write_text(text, encoding="utf-8")
+    _, plan = _read(path)
+    assert [(b.amount_vnd, b.span.text) for b in plan.budgets] == [
+        (2_500_000_000, "2,5 tỷ"), (1_800_000_000, "1,8 tỷ"), (700_000_000, "700 triệu")]
+
+
+def test_a_word_table_under_its_unit_caption(tmp_path):
+    # the same plan as a DOCX, its tab tables drawn as Word tables: the same amounts
+    from fixtures.render_docx import render_docx
+
+    path = render_docx(next(PLANS.glob("xb2_01*")), tmp_path / "xb2_01.docx")
+    _, plan = _read(path)
+    _, txt = _plan("xb2_01")
+    assert [b.amount_vnd for b in plan.budgets] == [b.amount_vnd for b in txt.budgets]

@@ -332,3 +332,57 @@ def test_support_norms_are_not_targets_but_income_is():
     # "mức hỗ trợ tối đa 50% chi phí thiết kế bao bì": a share of a cost the plan pays
     _, plan = _plan("xb2_04")
     assert 50.0 not in [t.value for t in plan.targets + plan.baselines]
+
+
+def test_an_income_column_is_an_aim_with_its_rate_as_unit(tmp_path):
+    text = """UBND HUYỆN MƯỜNG NHÉ
+
+Số: 16/KH-UBND
+Mường Nhé, ngày 12 tháng 02 năm 2023
+
+KẾ HOẠCH
+Xây dựng nông thôn mới năm 2023 huyện Mường Nhé
+
+I. CHỈ TIÊU
+
+TT\tXã\tThu nhập bình quân năm 2022 (triệu đồng/người/năm)\tThu nhập bình quân năm 2023 (triệu đồng/người/năm)
+1\tXã Sín Thầu\t24,5\t27
+2\tXã Chung Chải\t26\t29,5
+"""
+    _, plan = _write(tmp_path, "income.txt", text)
+    # a money header with "/người/năm" is a rate: a norm unless it is an income ("thu nhập")
+    assert _figures(plan.targets) == [(27.0, None, "triệu đồng/người/năm"), (29.5, None, "triệu đồng/người/năm")]
+    assert [t.value for t in plan.baselines] == [24.5, 26.0]
+    assert plan.budgets == []
+
+
+def test_years_as_the_header_row_of_a_table_of_indicators(tmp_path):
+    text = """UBND HUYỆN MƯỜNG NHÉ
+
+Số: 17/KH-UBND
+Mường Nhé, ngày 12 tháng 02 năm 2023
+
+KẾ HOẠCH
+Giảm nghèo năm 2023 huyện Mường Nhé
+
+I. CHỈ TIÊU CHỦ YẾU
+
+TT\tChỉ tiêu\tĐVT\t2022\t2023
+1\tTỷ lệ hộ nghèo\t%\t35,2\t31,0
+2\tSố hộ thoát nghèo\thộ\t410\t450
+"""
+    _, plan = _write(tmp_path, "years.txt", text)
+    # "TT | Chỉ tiêu | ĐVT | 2022 | 2023" is the header, not a first row of figures
+    assert [(t.indicator, t.value, t.unit, t.year) for t in plan.targets] == [
+        ("Tỷ lệ hộ nghèo (2023)", 31.0, "%", 2023), ("Số hộ thoát nghèo (2023)", 450.0, "hộ", 2023)]
+    assert [(t.value, t.year) for t in plan.baselines] == [(35.2, 2022), (410.0, 2022)]
+
+
+def test_grouped_headers_of_a_word_table(tmp_path):
+    from fixtures.render_docx import render_docx
+
+    path = render_docx(next(PLANS.glob("xb2_02*")), tmp_path / "xb2_02.docx")
+    _, plan = _read(path)
+    _, txt = _plan("xb2_02")
+    assert _figures(plan.targets) == _figures(txt.targets)
+    assert _figures(plan.baselines) == _figures(txt.baselines)

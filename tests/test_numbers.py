@@ -150,3 +150,13 @@ def test_parse_amount_and_to_vnd():
     assert parse_amount("12 đơn vị") is None
     assert to_vnd("72.220", "triệu") == 72_220_000_000
     assert to_vnd("12.000.000") == 12_000_000
+
+
+def test_amounts_without_a_currency_word_only_when_asked():
+    # plans write "kinh phí 1,5 tỷ" as often as "1,5 tỷ đồng"; a caller that knows the context asks for them
+    text = "Tổng kinh phí 1,5 tỷ; vốn tỉnh 500 triệu từ ngân sách. Đào tạo 1,5 triệu người, tỷ lệ 5 tỷ lệ."
+    assert find_amounts(text) == []
+    assert [(a.amount_vnd, a.text) for a in find_amounts(text, bare=True)] == [
+        (1_500_000_000, "1,5 tỷ"), (500_000_000, "500 triệu")]
+    # with a currency the amount is found once, as before
+    assert [a.amount_vnd for a in find_amounts("kinh phí 2 tỷ đồng; 3 tỷ", bare=True)] == [2_000_000_000, 3_000_000_000]

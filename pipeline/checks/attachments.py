@@ -37,7 +37,8 @@ def _announcements_re(conf: dict) -> tuple[regex.Pattern, regex.Pattern]:
     guard = rf"(?!\s+(?:{not_after})(?!\p{{L}}))" if not_after else ""
     # "biểu 01, 02, 03 kèm theo", "Phụ lục kèm theo Kế hoạch này", "phụ lục danh sách … kèm theo"
     trailing = regex.compile(
-        rf"(?<!\p{{L}})(?P<kind>{kinds}){guard}\s*{_IDS}(?P<title>[^()\n;.]{{0,80}}?|[^()\n;.]{{0,80}}?\n[^()\n;.]{{0,80}}?)"
+        rf"(?<!\p{{L}})(?P<kind>{kinds}){guard}\s*{_IDS}"
+        rf"(?P<title>[^()\n;.]{{0,80}}?|[^()\n;.]{{0,80}}?\n[^()\n;.]{{0,80}}?)"
         rf"\s*kèm\s+theo(?P<own>\s+(?:kế\s+hoạch|quyết\s+định|văn\s+bản)\s+này)?(?=[ \t*_]*(?:[).;,:]|\n|$))", regex.I)
     # "(Kèm theo Bảng tổng hợp chỉ tiêu giảm nghèo năm 2024)"
     leading = regex.compile(rf"\(\s*kèm\s+theo\s+(?P<kind>{kinds}){guard}\s*{_IDS}[^()]{{0,120}}\)", regex.I)
@@ -92,7 +93,8 @@ class Attachments:
 _HEADING = regex.compile(
     r"^[ \t*_#]*(?P<kind>PHỤ\s+LỤC|Phụ\s+lục|BIỂU\s+MẪU|Biểu\s+mẫu|BIỂU|Biểu|BẢNG|Bảng)(?![\p{L}])"
     r"(?:[ \t]+(?:SỐ|Số|số))?[ \t]*(?P<id>\d{1,2}|[IVX]{1,4}(?![\p{L}]))?[ \t]*(?P<rest>[^\n]*)$", regex.M)
-_CAPTION = regex.compile(r"^[ \t*_]*\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?:Kế\s+hoạch|Quyết\s+định|Công\s+văn)", regex.M)
+_CAPTION = regex.compile(r"^[ \t*_]*\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo\s+(?:Kế\s+hoạch|Quyết\s+định|Công\s+văn)",
+                         regex.M)
 
 
 _OTHER_DOC = regex.compile(r"\s*(?:Luật|Nghị\s+quyết|Nghị\s+định|Quyết\s+định|Thông\s+tư|Kế\s+hoạch|Công\s+văn|"

@@ -28,8 +28,8 @@ def _alt(words) -> str:
 def body_level(name: str, issuer_level: str | None, issuer_type: str | None, conf: dict) -> str | None:
     """The level of a body as the plan names it, or None when the name does not say."""
     words = conf.get("unit_words") or DEFAULT_UNIT_WORDS
-    m = regex.search(rf"(?<!\p{{L}})(?P<u>{_alt(words)})(?!\s+hội)(?:\s+\p{{Lu}}[\p{{L}}'’]*(?:\s+\p{{Lu}}[\p{{L}}'’]*){{0,3}})?\s*$",
-                     name, regex.I)
+    proper = r"\s+(?-i:\p{Lu})[\p{L}'’]*"  # a unit's own name after its type ("… tỉnh Gia Lai")
+    m = regex.search(rf"(?<!\p{{L}})(?P<u>{_alt(words)})(?!\s+hội)(?:{proper}){{0,4}}\s*$", name, regex.I)
     if m:
         level = words[" ".join(m.group("u").casefold().split())]
         if level == "thanh_pho":  # a city is a district-level unit unless the plan is the province's
@@ -38,8 +38,9 @@ def body_level(name: str, issuer_level: str | None, issuer_type: str | None, con
             return "huyen"
         return level
     prefixes = conf.get("level_prefixes") or {}
-    lead = regex.match(rf"\s*(?:các\s+)?(?P<p>{_alt(prefixes)})(?!\p{{L}})(?!\s+(?:{_alt(conf.get('not_after_prefix', ['đội']))}))",
-                       name, regex.I) if prefixes else None
+    not_after = _alt(conf.get("not_after_prefix", ["đội"]))
+    lead = regex.match(rf"\s*(?:các\s+)?(?P<p>{_alt(prefixes)})(?!\p{{L}})(?!\s+(?:{not_after}))", name,
+                       regex.I) if prefixes else None
     if lead:
         return prefixes[next(k for k in prefixes if k.casefold() == " ".join(lead.group("p").casefold().split()))]
     body = bodies().match(name)
@@ -60,7 +61,8 @@ def authority_level_mismatch(ctx: CheckContext):
     text = ctx.document.text
     conf = ctx.config
     ask = regex.compile(rf"(?<!\p{{L}})(?:{_alt(conf.get('request_words', ['đề nghị']))})(?!\p{{L}})", regex.I)
-    object_of = regex.compile(rf"(?<!\p{{L}})(?:{_alt(conf.get('object_words', ['phối hợp với', 'với']))})\s*$", regex.I)
+    object_words = _alt(conf.get("object_words", ["phối hợp với", "với"]))
+    object_of = regex.compile(rf"(?<!\p{{L}})(?:{object_words})\s*$", regex.I)
     joint = regex.compile(rf"^[\s:.\-–]*(?:{_alt(conf.get('joint_words', ['phối hợp']))})(?!\p{{L}})", regex.I)
     found: dict[str, tuple] = {}
     for a in ctx.plan.assignments:

@@ -7,7 +7,8 @@ body and a verb of responsibility ("Sở Tư pháp chủ trì …", "- Ban Dân 
 several times (short and long forms, "UBND" and "Ủy ban nhân dân") is one assignment; two items of one list
 are two bodies even when one name contains the other ("Công chức Văn hóa - Xã hội" and "Công chức Văn hóa -
 Xã hội (phụ trách LĐTB&XH)"). A list of named organisations in one item ("Đề nghị Ủy ban MTTQ, Hội Nông
-dân, Hội Cựu chiến binh, Thành Đoàn") is one assignment each.
+dân, Hội Cựu chiến binh, Huyện đoàn") is one assignment each, wherever it is written (an item, a dash line, a
+clause after ";"); a level word is not a name, so "Huyện đoàn" is not "Liên đoàn Lao động huyện".
 
 This module also holds the plan's layout (``layout(doc)``: what each section is about, from its heading),
 which the other extractors of helper X-b share, and ``body_for(doc, offset)`` (who is responsible for the
@@ -366,27 +367,44 @@ class Mention:
         return self.tasks_from if self.tasks_from is not None else self.end
 
 
-def _split(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Split "A, B và C" into named organisations when there are three or more and each is one."""
+def _split(text: str, start: int, end: int, de_nghi: bool = False) -> list[tuple[int, int]]:
+    """Split "A, B và C" into named organisations when each part is one.
+
+    Commas separate names; "và" separates two names only when a name starts after it ("Hội Người cao tuổi và Hội
+    Chữ thập đỏ"), never inside one ("Phòng Lao động - Thương binh và Xã hội"). Two parts are two bodies only
+    when both are named organisations ("X và các tổ chức chính trị - xã hội" stays one); three or more may
+    include collectives ("các tổ chức xã hội trên địa bàn tỉnh"). Two names are split only in a request ("Đề
+    nghị Hội Người cao tuổi và Hội Chữ thập đỏ"); a heading "Sở Kế hoạch và Đầu tư, Sở Tài chính" is read as
+    written."""
     r = _res()
     parts: list[tuple[int, int]] = []
     pos = start
-    for m in _res().list_split.finditer(text[start:end]):
-        parts.append((pos, start + m.start()))
-        pos = start + m.end()
+    for m in _COMMA.finditer(text, start, end):
+        parts.append((pos, m.start()))
+        pos = m.end()
     parts.append((pos, end))
-    if len(parts) < r.split_min:
-        return [(start, end)]
+    split: list[tuple[int, int]] = []
     for ps, pe in parts:
+        cut = ps
+        for m in r.list_split.finditer(text, ps, pe):
+            after = clean(text[m.end() : pe])
+            if m.group(0).strip() and (r.split_head.match(after) or r.split_collective.match(after)):
+                split.append((cut, m.start()))
+                cut = m.end()
+        split.append((cut, pe))
+    if len(split) < (r.split_min if de_nghi else max(r.split_min, 3)):
+        return [(start, end)]
+    for ps, pe in split:
         part = clean(text[ps:pe])
         if len(part.split()) < 2:
             return [(start, end)]
         named = bool(r.split_head.match(part))
-        if not (named or len(parts) >= 3 and r.split_collective.match(part)):
-            # two parts are two bodies only when both are named organisations: "Hội Người cao tuổi và Hội
-            # Chữ thập đỏ huyện"; "X và các tổ chức chính trị - xã hội" stays one
+        if not (named or len(split) >= 3 and r.split_collective.match(part)):
             return [(start, end)]
-    return parts
+    return split
+
+
+_COMMA = regex.compile(r",\s*")
 
 
 def _name_at(text: str, start: int, end: int, *, whole: bool, need_head: bool) -> tuple[int, int, bool] | None:
@@ -438,7 +456,7 @@ def _mentions(doc: Doc) -> list[Mention]:
     org_items: list[tuple[int, int]] = []
 
     def add(s: int, e: int, region: tuple[int, int], source: str, parent: int | None, de_nghi: bool) -> None:
-        parts = _split(text, s, e)
+        parts = _split(text, s, e, de_nghi)
         if parent is None and len(parts) > 1:
             parent = -s - 1  # names of one list are different bodies
         for ps, pe in parts:
@@ -532,7 +550,7 @@ def _heading_is_body(text: str, got: tuple[int, int, bool], head_end: int) -> bo
 def _split_mentions(text: str, s: int, e: int, region: tuple[int, int], source: str, de_nghi: bool) -> list[Mention]:
     """One mention per named organisation of "A, B và C", all sharing the tasks after the list."""
     out = []
-    parts = _split(text, s, e)
+    parts = _split(text, s, e, de_nghi)
     parent = -s - 1 if len(parts) > 1 else None  # names of one list are different bodies
     for ps, pe in parts:
         ps, pe = _trim(text, ps, pe)
@@ -555,7 +573,7 @@ def _label_bodies(text: str, start: int, end: int, out: list[Mention]) -> None:
             out.extend(_split_mentions(text, gs, ge, (start, end), "label", dn))
 
 
-_CLAUSE_START = regex.compile(r"(?:^|\n|:[ \t]+)[ \t]*(?:[-+•][ \t]*)?(?=\p{Lu}|các\s)")
+_CLAUSE_START = regex.compile(r"(?:^|\n|[:;.][ \t]+)[ \t]*(?:[-+•][ \t]*)?(?=\p{Lu}|các\s)")
 
 
 def _clause_bodies(lay: Layout, out: list[Mention], org_items: list[tuple[int, int]],

@@ -1,10 +1,12 @@
 """Budgets: the amounts of money a plan gives, in đồng, with the amount in words and what they are for.
 
-Amounts are read in the text ("12.000.000 đ (mười hai triệu đồng)", "3,5 tỷ đồng", "72.220 triệu đồng") and in
-the money columns of tables ("Kinh phí (triệu đồng)"), scaled to đồng. An amount written out in words is
-parsed and kept next to the digits, so a check can compare them. Rates and norms ("40 triệu đồng/hộ", "mỗi
-phần 500.000 đồng", "thu nhập … từ 2.000.000 đồng trở xuống") are not budgets. A table row that repeats an
-amount of the text is counted once.
+Amounts are read in the text ("12.000.000 đ (mười hai triệu đồng)", "3,5 tỷ đồng", "72.220 triệu đồng", and
+"kinh phí 1,5 tỷ" where the clause speaks of money) and in the money columns of tables, scaled to đồng by the
+column's header ("Kinh phí (triệu đồng)", "Tổng (tr.đ)") or by the unit stated once for the table ("ĐVT: triệu
+đồng"). An amount written out in words is parsed and kept next to the digits, so a check can compare them.
+Rates and norms ("40 triệu đồng/hộ", "mỗi hộ được hỗ trợ 15 triệu đồng", "20 triệu đồng cho mỗi hộ", "mỗi phần
+500.000 đồng", a "Định mức" column, "thu nhập … từ 2.000.000 đồng trở xuống") are not budgets. A table row that
+repeats an amount of the text, and a table's total that restates an amount already given, are counted once.
 """
 
 from __future__ import annotations
@@ -28,7 +30,8 @@ _ITEM_MARKER = regex.compile(r"^\s*(?:[a-zđ]\)|\d+(?:\.\d+)*\.)\s*")
 _SLASH_AFTER = regex.compile(r"\s*/")
 _TRAILING_PAREN = regex.compile(r"\s*\([^()]*\)\s*$")
 _NO_BUDGETS = {"basis"}
-_CURRENCY = regex.compile(r"đ|vn", regex.I)  # every amount of money names its currency ("đồng", "đ", "VND")
+_CURRENCY = regex.compile(r"đ|vn", regex.I)  # an amount of money names its currency ("đồng", "đ", "VND") …
+_MONEYISH = regex.compile(r"đ|vn|tỷ|tỉ|triệu", regex.I)  # … or at least its scale ("kinh phí 1,5 tỷ")
 
 
 @dataclass
@@ -51,6 +54,7 @@ def _res() -> dict:
             rf",?\s*(?:{phrase_alt(d['rate_before'])})[^,;]*?/\s*\p{{L}}+(?:\s*/\s*\p{{L}}+)?", regex.I
         ),
         "tail": regex.compile(rf"(?:[\s,]*(?:{phrase_alt(d['purpose_tail'])}|:))+\s*$", regex.I),
+        "money_words": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['money_words'])})(?!\p{{L}})", regex.I),
         "per_before": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['distributive_before'])})\s+\p{{L}}", regex.I),
         "per_after": regex.compile(
             rf"\s*(?:\([^()]*\)\s*)?(?:/|(?:{phrase_alt(x for x in d['distributive_after'] if x != '/')})\s+\p{{L}})",
@@ -110,9 +114,11 @@ def _text_budgets(doc: Doc) -> list[FoundBudget]:
     out: list[FoundBudget] = []
     r = _res()
     for s, e in sentences(text, lay.body_start, lay.body_end):
-        if not _CURRENCY.search(text, s, e) or not lay.in_body(s) or lay.in_table(s) or lay.kind_at(s) in _NO_BUDGETS:
+        if not _MONEYISH.search(text, s, e) or not lay.in_body(s) or lay.in_table(s) or lay.kind_at(s) in _NO_BUDGETS:
             continue
-        for a in find_amounts(text, s, e):
+        for a in find_amounts(text, s, e, bare=True):
+            if not _CURRENCY.search(a.text) and not _money_context(text, s, a.start):
+                continue  # "1,5 tỷ" without "đồng" is money only after "kinh phí", "vốn", "ngân sách" …
             if text[a.end : a.end + 1] == "/" or _SLASH_AFTER.match(text[a.end : a.end + 3]):
                 continue  # a rate
             if r["rate_before"].search(text, max(s, a.start - 20), a.start):
@@ -131,6 +137,16 @@ def _text_budgets(doc: Doc) -> list[FoundBudget]:
 
 
 _CLAUSE_START = regex.compile(r"[;:.,]\s|\n")
+
+
+def _money_context(text: str, s: int, start: int) -> bool:
+    """Whether the clause before ``start`` speaks of money ("Tổng kinh phí: 1,5 tỷ", "vốn ngân sách tỉnh 500 triệu")."""
+    lo = max(s, start - 60)
+    lo = max([lo] + [m.end() for m in _SENTENCE_BREAK.finditer(text, lo, start)])
+    return bool(_res()["money_words"].search(text, lo, start))
+
+
+_SENTENCE_BREAK = regex.compile(r";\s|\.\s|\n")
 
 
 def _per_unit(text: str, s: int, start: int, end: int, e: int) -> bool:

@@ -5,7 +5,10 @@ A date is a deadline by the words around it: "trước ngày 15/12/2024", "chậ
 day of the quarter), "Dự kiến tháng 6/2023" (a month), "trước ngày 20 hằng tháng" (a day, monthly), "hằng năm
 trước ngày 15/12" (a day and month, yearly). "cuối năm 2024" counts only where bodies are given tasks (the
 organisation sections), and not when the same sentence gives the same task a fuller date. Dates of citations
-are never deadlines: they are not introduced by these words. Date grammar: kehoach.pipeline.dates.
+are never deadlines: they are not introduced by these words. Nor are the days of events ("Phiên chợ việc làm …
+vào ngày 15 hằng tháng", "Hội nghị … vào ngày 17/10/2022") unless a report or a submission is due then, nor the
+date of a situation ("Tính đến ngày 31/12/2022, toàn xã có …"). A table column headed "Thời gian hoàn thành"
+or "Thời hạn" gives a deadline per cell. Date grammar: kehoach.pipeline.dates.
 """
 
 from __future__ import annotations

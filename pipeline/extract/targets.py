@@ -4,14 +4,18 @@ A target is a number with a unit (%, hộ, người, lớp, công trình … —
 xb_targets.yaml) stated as an aim: "giảm còn 0,43%", "Mở 01 lớp tập huấn", "100% người thuộc hộ nghèo
 … được cấp thẻ BHYT". The same figures about the present ("Cuối năm 2024 toàn xã có 03 hộ nghèo",
 "năm 2023 còn 3,2%") are baselines: told apart by the section they are in (Thực trạng, Phân tích kết quả),
-by the year they are about compared with the plan's year, and by cue words. Organisation and budget
-sections hold no targets. A target repeated in the plan (in the aims and again in the tasks, or in the text
-and in the total row of a table) is counted once.
+by the year they are about compared with the plan's year (a year written next to one figure, the year of a
+date "đến 31/12/2022"), and by cue words ("Theo kết quả rà soát …, toàn huyện có …" is the situation whatever
+the year). Criteria ("các xã có tỷ lệ hộ nghèo trên 45%") and support norms ("hỗ trợ 70% chi phí", "40 triệu
+đồng/hộ") are neither. Organisation and budget sections hold no targets. A target repeated in the plan (in the
+aims and again in the tasks, or in the text and in the total row of a table) is counted once.
 
-Per-unit tables give one target per row and column, with the row's unit as scope; a column is a target or
-a baseline column by its header (year, "chỉ tiêu", "kết quả rà soát" …) and else by the table's title.
-``read_tables`` (also used by budgets) reads a table's header, including headers a converter left above
-the grid and multi-level headers flattened into one line.
+Per-unit tables give one target per row and column, with the row's unit as scope; tables whose rows are
+indicators ("Chỉ tiêu | ĐVT | 2022 | 2023") give the row's indicator and unit. Header rows are read as a tree:
+a column's role (target or baseline) comes from the most specific header cell that says it (a year, "Thực
+trạng", "Kế hoạch") and its indicator from its group and its own cell together ("HỘ NGHÈO" over "Tỷ lệ (%)").
+``read_tables`` (also used by budgets) reads a table's header, including headers a converter left above the
+grid, multi-level headers flattened into one line, and the unit stated once for a table ("ĐVT: triệu đồng").
 """
 
 from __future__ import annotations
@@ -125,7 +129,9 @@ def _res() -> _Res:
         income_bound=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['criteria']['income_bounds'])})\s*$", regex.I),
         norm_before=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['norm_percent']['before'])})(?!\p{{L}})", regex.I),
         norm_after=regex.compile(rf"\s*(?:{phrase_alt(d['norm_percent']['after'])})(?!\p{{L}})", regex.I),
-        criterion_bound_after=regex.compile(rf"\s*(?:[\p{{L}}]+\s+){{0,4}}?(?:{phrase_alt(d['criteria']['bounds_after'])})(?!\p{{L}})", regex.I),
+        criterion_bound_after=regex.compile(
+            rf"\s*(?:[\p{{L}}]+\s+){{0,4}}?(?:{phrase_alt(d['criteria']['bounds_after'])})(?!\p{{L}})", regex.I
+        ),
         target_cue=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['target_cues'])})(?!\p{{L}})", regex.I),
         year_ignore=regex.compile(rf"(?:{phrase_alt(d['year_ignore_before'])})\s*(?:năm\s+)?$", regex.I),
         directions=[
@@ -373,8 +379,8 @@ def _criterion(text: str, s: int, num_start: int, unit_end: int, e: int) -> bool
     m = r.criterion_subject.search(text, max(s, num_start - 120), num_start)
     if not m:
         return False
-    if r.target_cue.search(text, m.start(), num_start):
-        return False
+    if r.target_cue.search(text, max(s, m.start() - 40), num_start):
+        return False  # "Phấn đấu các xã có trên 90% hộ dân dùng nước sạch" is an aim
     return bool(m.group("bound")) or bool(r.criterion_bound_after.match(text, unit_end, min(e, unit_end + 40)))
 
 
@@ -684,6 +690,7 @@ def _table_res() -> dict:
             rf"(?<!\p{{L}})(?:{phrase_alt(t['baseline_headers'] + t['baseline_headers_more'])})(?!\p{{L}})", regex.I
         ),
         "tgt": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['target_headers'])})(?!\p{{L}})", regex.I),
+        "places": {x.casefold() for x in _res().t["place_units"]},
         "weak_base": {" ".join(x.casefold().split()) for x in t["weak_baseline_headers"]},
         "strong_tgt": regex.compile(
             rf"(?<!\p{{L}})(?:{phrase_alt(x for x in t['target_headers'] if x not in t['weak_target_headers'])})"
@@ -701,7 +708,9 @@ def _table_res() -> dict:
         "unit_columns": {x.casefold() for x in t["unit_columns"]},
         "caption": regex.compile(t["caption"], regex.I),
         # a money unit in a header or caption: "(triệu đồng)", "Tổng (tr.đ)", "tỷ đồng"; a "/" after it makes a rate
-        "money_unit": regex.compile(rf"(?<![\p{{L}}\d])(?P<u>{unit_alt})(?![\p{{L}}])(?!\s*lệ)(?P<per>\s*/\s*\p{{L}})?", regex.I),
+        "money_unit": regex.compile(
+            rf"(?<![\p{{L}}\d])(?P<u>{unit_alt})(?![\p{{L}}])(?!\s*lệ)(?P<per>\s*/\s*\p{{L}})?", regex.I
+        ),
         "money_scales": {k.replace(" ", ""): v for k, v in money_units.items()},
         "currency": regex.compile(r"đồng|đ$|đ\b|vn[dđ]", regex.I),
         "rate": regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(t['rate_headers'])})(?!\p{{L}})", regex.I),
@@ -799,14 +808,15 @@ def _is_rule_row(row: list[str]) -> bool:
     return bool(cells) and all(_RULE_CELL.match(t) for t in cells)
 
 
-def _is_data_row(row: list[str], collabel) -> bool:
-    """A row with figures; a row whose only numbers are years under a heading ("| | 2022 | 2023") is a header."""
+def _is_data_row(row: list[str], collabel, first: bool = False) -> bool:
+    """A row with figures; a row whose only numbers are years is a header when it opens the table ("TT | Chỉ
+    tiêu | 2022 | 2023") or sits under a heading ("| | 2022 | 2023")."""
     numbers = [t for t in row if _is_number(t)]
     if not numbers:
         return False
-    if all(_YEAR.fullmatch(t) for t in numbers) and not any(
+    if all(_YEAR.fullmatch(t) for t in numbers) and (first or not any(
         t and not _is_number(t) and not collabel.match(t) for t in row[:3]
-    ):
+    )):
         return False
     return any(_is_number(t) for t in row[1:]) and any(t and not _is_number(t) for t in row[:3]) or len(numbers) >= 2
 
@@ -1024,7 +1034,7 @@ def read_tables(doc: Doc) -> list[TableView]:
             if all(not t or tr["collabel"].match(t) for t in row) and filled >= max(2, table.n_cols - 1):
                 col_label_row = i
                 continue
-            if _is_data_row(row, tr["collabel"]):
+            if _is_data_row(row, tr["collabel"], first=i == keep[0]):
                 first_data = i
                 break
         if first_data is None:
@@ -1118,11 +1128,20 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
             col.role = _chain_role(col.chain or ((h,) if h else ()), first_year)
             continue
         if kind == "rate":
-            col.unit = "rate"
+            income = r.money_rate.search(h) if r.money_target.search(h) else None
+            if income is None:
+                col.unit = "rate"  # a support norm per unit: neither an amount nor an aim
+                continue
+            # "Thu nhập bình quân (triệu đồng/người/năm)": an income, an aim like any figure
+            col.unit = clean(income.group("unit"))
+            seen_units.append(col.unit)
+            col.role = _chain_role(col.chain or ((h,) if h else ()), first_year)
             continue
         if kind == "money":
             col.unit = "money"
-            col.money_scale = scale if scale is not None else (view.caption_scale if view.caption_unit == "money" else 1)
+            if scale is None:  # "Kinh phí" under "ĐVT: triệu đồng"
+                scale = view.caption_scale if view.caption_unit == "money" else 1
+            col.money_scale = scale
             continue
         if tr["pct"].search(h) or col.formula_of:
             col.unit = "%"
@@ -1143,6 +1162,11 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
             seen_units.append(col.unit)
         col.role = _chain_role(col.chain or ((h,) if h else ()), first_year)
     default_unit = max(set(seen_units), key=seen_units.count) if seen_units else None
+    if default_unit is None:
+        # "Chỉ tiêu giảm hộ nghèo năm 2023 | Xã | Số lượng": the title says what is counted
+        found = [r.unit_map[clean(u).casefold()] for u in unit_re.findall(view.title)]
+        found = [u for u in found if u not in tr["places"]]  # "giao cho các xã": where, not what
+        default_unit = found[-1] if found else None
     for col in view.columns:
         if col.unit == "row":
             col.indicator = _compose_indicator(col.chain, None)
@@ -1157,11 +1181,6 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
         if col.role is None:
             col.role = title_role
         col.indicator = _compose_indicator(col.chain, left.chain if left is not None else None)
-
-
-def _money_scale(header: str) -> int:
-    kind, scale = _header_money(header)
-    return scale or 1
 
 
 def _row_unit(view: TableView, row: Row) -> str | None:
