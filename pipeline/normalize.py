@@ -197,7 +197,7 @@ def _rejoin(text: str) -> tuple[str, Anchors, list[list[list[tuple[int, int]]]]]
 
 
 # --- tables written inline: "a | b | c" rows, or markdown "| a | b |" rows -------------------------------
-_MD_RULE = regex.compile(r"^\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_MD_RULE = regex.compile(r"\s*\|?\s*:?-{3,}:?\s*(?:\|\s*:?-{3,}:?\s*)*\|?\s*")  # used with fullmatch(text, s, e)
 
 
 def _row_cells(text: str, start: int, end: int) -> list[tuple[int, int]] | None:
@@ -239,7 +239,7 @@ def inline_tables(text: str, taken: list[tuple[int, int]], first_index: int = 0)
         if any(a <= s <= b for a, b in taken):
             flush()
             continue
-        if _MD_RULE.match(text, s, e) and run:
+        if _MD_RULE.fullmatch(text, s, e) and run:
             continue
         cells = _row_cells(text, s, e)
         if cells is None:

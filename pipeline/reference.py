@@ -49,16 +49,28 @@ def _move_tone(m: regex.Match) -> str:
     return unicodedata.normalize("NFC", first + tone) + bare
 
 
+# Keys of strings up to this length are memoised: names, words and phrases recur across rules and plans;
+# whole texts do not, and keeping them would hold every document's text in memory.
+_MEMO_MAX_LEN = 300
+
+
 def fold_tone_placement(text: str) -> str:
     """NFC text with the tone of syllable-final oa/oe/uy on the first vowel: "Hoà" → "Hòa", "Thuỷ" → "Thủy"."""
     return _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFC", text))
 
 
-def name_key(text: str) -> str:
-    """Comparison key for names: folded tone placement, case folded, one dash and single spaces."""
+def _name_key(text: str) -> str:
     key = fold_tone_placement(text).casefold()
     key = _DASHES.sub("-", key)
     return _SPACES.sub(" ", key).strip(" .,;:")
+
+
+_memo_name_key = lru_cache(maxsize=1 << 16)(_name_key)
+
+
+def name_key(text: str) -> str:
+    """Comparison key for names: folded tone placement, case folded, one dash and single spaces."""
+    return _memo_name_key(text) if len(text) <= _MEMO_MAX_LEN else _name_key(text)
 
 
 def ascii_key(text: str) -> str:
@@ -67,11 +79,12 @@ def ascii_key(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=1 << 14)
 def symbol_key(symbol: str) -> str:
     """Key for document symbols: "90/QĐ-TTg", "90/QD - TTG" and "90 / QĐ–TTg" compare equal."""
     key = unicodedata.normalize("NFC", symbol).casefold().replace("đ", "d")
     key = _DASHES.sub("-", key)
-    return regex.sub(r"\s+", "", key)
+    return _SPACES.sub("", key)
 
 
 def _resource(*parts: str):
@@ -549,8 +562,9 @@ class DocTypes:
         return None
 
 
+@lru_cache(maxsize=1 << 14)
 def _exact_key(symbol: str) -> str:
-    return regex.sub(r"\s+", "", unicodedata.normalize("NFC", symbol).casefold())
+    return _SPACES.sub("", unicodedata.normalize("NFC", symbol).casefold())
 
 
 @lru_cache(maxsize=1)
@@ -574,9 +588,12 @@ def doc_types() -> DocTypes:
 # --- bodies ---------------------------------------------------------------------------------------------
 
 
+_BODY_KEY_DROPPED = regex.compile(r"[\-&.]")
+
+
 def body_key(text: str) -> str:
     """Key for body names: name_key without dashes, "&" and dots ("LĐ-TB&XH" = "LĐTBXH")."""
-    key = regex.sub(r"[\-&.]", "", name_key(text))
+    key = _BODY_KEY_DROPPED.sub("", name_key(text))
     return _SPACES.sub(" ", key).strip()
 
 

@@ -188,3 +188,13 @@ def test_a_table_column_of_targets_for_a_later_year(tmp_path) -> None:
     assert f.evidence[0].text == "Chỉ tiêu giảm hộ nghèo năm 2026 (hộ)" and [e.text for e in f.evidence[1:]] == ["40", "38", "78"]
     assert findings(tmp_path, base + APPENDIX.format(header="Chỉ tiêu giảm hộ nghèo năm 2024 (hộ)"),
                     "target_year_outside_period") == []
+
+
+def test_recurring_marker_matches_after_the_date() -> None:
+    """The marker is matched at the offset just after the day ("… ngày 20| hằng tháng"), not at the text start."""
+    from kehoach.pipeline.checks.dates import _RECURRING
+
+    text = "Các xã báo cáo tiến độ trước ngày 20 hằng tháng về UBND huyện."
+    after_day = text.index(" hằng")
+    assert _RECURRING.match(text, after_day)
+    assert not _RECURRING.match(text, text.index(" về"))

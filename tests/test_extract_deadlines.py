@@ -112,8 +112,10 @@ def test_report_dates_and_days_that_are_not_deadlines():
         ("Đến ngày 31/12/2022, toàn xã có 15 tiêu chí đạt chuẩn.", []),
         ("Phiên giao dịch việc làm được tổ chức vào ngày 15 hằng tháng.", []),
         ("Các thôn báo cáo tiến độ về UBND xã vào ngày 20 hằng tháng.", [(None, None, 20, "monthly")]),
+        # a task due before the plan was issued is still a deadline (a check reports it)
+        ("Các thôn hoàn thành rà soát đến ngày 15/01/2023.", [(2023, 1, 15, None)]),
     ],
-    ids=["date-in-words", "thoi-han", "tinh-den-ngay", "den-ngay-past", "fair-day", "report-day"],
+    ids=["date-in-words", "thoi-han", "tinh-den-ngay", "den-ngay-past", "fair-day", "report-day", "den-ngay-task"],
 )
 def test_cues_around_a_date(tmp_path, sentence, expected):
     text = f"""UBND HUYỆN BẢO YÊN

@@ -78,3 +78,26 @@ def test_line_numbers_match_the_file() -> None:
     offset = doc.text.index("VI. TỔ CHỨC THỰC HIỆN")
     assert doc.line_of(offset) == 51
     assert lines[50].startswith("VI. TỔ CHỨC THỰC HIỆN")
+
+
+def test_inline_and_markdown_rows_become_tables(tmp_path) -> None:
+    path = tmp_path / "plan.txt"
+    path.write_text(
+        "Chỉ tiêu giao các khóm:\n"
+        "| TT | Khóm | Tổng số hộ | Hộ nghèo |\n"
+        "|---|---|---|---|\n"
+        "| 1 | Khóm 1 | 812 | 4 |\n"
+        "| 2 | Khóm 2 | 1.021 | 7 |\n"
+        "Một dòng văn bản thường | không phải bảng.\n"
+        "TT | Thôn | Số hộ\n"
+        "1 | Nà Coóc | 95\n",
+        encoding="utf-8",
+    )
+    doc = kehoach.read(path)
+    assert [t.rows() for t in doc.tables] == [
+        [["TT", "Khóm", "Tổng số hộ", "Hộ nghèo"], ["1", "Khóm 1", "812", "4"], ["2", "Khóm 2", "1.021", "7"]],
+        [["TT", "Thôn", "Số hộ"], ["1", "Nà Coóc", "95"]],
+    ]
+    for table in doc.tables:
+        for cell in table.cells:
+            assert doc.text[cell.start:cell.end] == cell.text

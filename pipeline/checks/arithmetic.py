@@ -22,10 +22,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
-from kehoach.pipeline.checks.registry import CheckContext, config, rule
+from kehoach.pipeline.checks.registry import CheckContext, config, per_document, rule
 from kehoach.pipeline.numbers import parse_decimal
 from kehoach.schemas.document import Cell, Document, Table
 
@@ -38,6 +39,9 @@ _ARABIC_TT = regex.compile(r"^\d{1,3}\.?$")
 _DECIMAL_TT = regex.compile(r"^\d{1,3}(?:\.\d{1,3})+\.?$")
 _LETTER_TT = regex.compile(r"^[a-zđ][.)]?$")
 _BULLET_TT = regex.compile(r"^[-+•*–]$")
+_STARTS_WITH_DIGIT = regex.compile(r"^\(?\d")
+_FORMULA_TOKEN = regex.compile(r"\d{1,2}|[+\-−*x×/:]")
+_LABEL_PUNCTUATION = regex.compile(r"[()\s]")
 
 
 _CELL_NOISE = regex.compile(r"[\s*]+")
@@ -45,6 +49,7 @@ _CELL_NOISE_PCT = regex.compile(r"[\s*%]+")
 _LAST_DECIMALS = regex.compile(r"[.,](\d+)$")
 
 
+@lru_cache(maxsize=1 << 14)
 def cell_value(text: str, dot_decimal: bool = False) -> Decimal | None:
     """The number in one table cell ("7.449", "8,11", "0.69", "1.234,5", "12%"), or None.
 
@@ -56,6 +61,7 @@ def cell_value(text: str, dot_decimal: bool = False) -> Decimal | None:
     return parse_decimal(s, dot_decimal=dot_decimal)
 
 
+@lru_cache(maxsize=1 << 14)
 def decimals(text: str) -> int:
     """Decimal places a cell is written with ("8,11" → 2, "7.449" → 0, "0.69" → 2)."""
     s = _CELL_NOISE_PCT.sub("", text)
@@ -119,7 +125,7 @@ def _is_number_row(texts: list[str]) -> bool:
     cells = [t.strip() for t in texts if t.strip()]
     if len(cells) < 3 or not all(_NUMBER_ROW_CELL.match(t) for t in cells):
         return False
-    digits = [t for t in cells if regex.match(r"^\(?\d", t)]
+    digits = [t for t in cells if _STARTS_WITH_DIGIT.match(t)]
     return len(digits) >= max(2, len(cells) // 2)
 
 
@@ -349,7 +355,7 @@ class FormulaMismatch:
 
 def _eval_formula(expr: str, values: dict[str, Decimal]) -> list[Decimal] | None:
     """Value of "2/1", "2+3-4", "4x5"; a division also gives its percentage. None when an operand is missing."""
-    tokens = regex.findall(r"\d{1,2}|[+\-−*x×/:]", expr.replace(" ", ""))
+    tokens = _FORMULA_TOKEN.findall(expr.replace(" ", ""))
     if not tokens or not tokens[0].isdigit():
         return None
     acc = values.get(tokens[0])
@@ -385,7 +391,7 @@ def formula_mismatches(view: TableView, slack: Decimal = Decimal(0)) -> list[For
         if not col.label:
             continue
         m = _FORMULA.match(col.label.strip())
-        key = m.group("target") if m else regex.sub(r"[()\s]", "", col.label)
+        key = m.group("target") if m else _LABEL_PUNCTUATION.sub("", col.label)
         by_number[key] = col
     out: list[FormulaMismatch] = []
     for col in view.columns:
@@ -452,6 +458,7 @@ def _row_name(row: Row) -> str:
     return " ".join((row.label or row.tt or f"dòng {row.index + 1}").split())
 
 
+@per_document
 def table_views(document: Document) -> list[TableView]:
     """Every table of a document read for arithmetic, with the table words of checks.yaml (``tables``). A table
     broken by a page (the next table has no header, as many columns, and numbers its rows on) is one table."""
@@ -490,6 +497,9 @@ _TOTAL_WORDS = regex.compile(
     r"(?<!\p{L})tổng\s+(?:kinh\s+phí|vốn|nguồn\s+vốn|số\s+vốn|số\s+tiền|dự\s+toán|cộng|mức\s+vốn)(?!\p{L})", regex.I)
 _CONNECTOR = regex.compile(r"(?<!\p{L})(?P<conn>trong\s+đó|bao\s+gồm|gồm|chia\s+ra|cụ\s+thể|cơ\s+cấu)(?!\p{L})\s*:?", regex.I)
 _ITEM = regex.compile(r"^\s*(?:[-+•*]|[a-zđ][.)]|\d{1,2}[.)])\s*")
+_PER_UNIT = regex.compile(r"\s*/\s*\p{L}")  # "đồng/người": a rate, not an amount
+_SENTENCE_END = regex.compile(r"\.(?!\d)\s|\.$|;(?=\s*$)|\n")
+_NUMERAL = regex.compile(r"[\d.,]+")
 _EXHAUSTIVE = {"gồm", "bao gồm", "chia ra", "cụ thể", "cơ cấu"}
 
 
@@ -505,7 +515,7 @@ def _money(text: str, lo: int, hi: int) -> list:
     """Amounts in text[lo:hi] that are not unit rates ("1.650.000 đồng/người")."""
     from kehoach.pipeline.numbers import find_amounts
 
-    return [a for a in find_amounts(text, lo, hi) if not regex.match(r"\s*/\s*\p{L}", text[a.end:a.end + 4])]
+    return [a for a in find_amounts(text, lo, hi) if not _PER_UNIT.match(text[a.end:a.end + 4])]
 
 
 def list_sums(text: str) -> list[ListSum]:
@@ -519,7 +529,7 @@ def list_sums(text: str) -> list[ListSum]:
             continue
         total = amounts[0]
         after = (total.words_end + 1) if total.words_end else total.end
-        sentence_end = regex.compile(r"\.(?!\d)\s|\.$|;(?=\s*$)|\n").search(text, after)
+        sentence_end = _SENTENCE_END.search(text, after)
         s_end = sentence_end.start() if sentence_end else len(text)
         conn = _CONNECTOR.search(text, after, max(after, s_end) if s_end > after else after)
         if conn is None:
@@ -555,7 +565,7 @@ def list_sums(text: str) -> list[ListSum]:
 
 def _rounding(amount) -> int:
     """Half a unit of the last digit an amount is written with, in đồng ("42,335 tỷ" → 500.000 đồng)."""
-    m = regex.match(r"[\d.,]+", amount.text)
+    m = _NUMERAL.match(amount.text)
     value = parse_decimal(m.group(0)) if m else None
     if not value:
         return 0

@@ -15,6 +15,7 @@ and a pair that exists in another programme the plan names is not reported unles
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 from rapidfuzz import fuzz
@@ -30,6 +31,15 @@ _LIST_BEFORE = regex.compile(r"^\s*[-–:(,]?\s*(?:(?:[Tt]iểu\s+dự\s+án|TDA
 _AFTER_TIGHT = regex.compile(r"^\s*(?:-|–)?\s*(?:thuộc|của)?\s*$")
 _AFTER_COMMA = regex.compile(r"^\s*,\s*(?:thuộc|của)?\s*$")
 _OWN_SUBS = regex.compile(r"\s*[-–:(]\s*(?:[Tt]iểu\s+dự\s+án|TDA)")
+_NAMED_AFTER_COLON = regex.compile(r"[^:]{0,40}:\s*(?P<name>[^:.;\n]{8,})")  # "Dự án 8: Thực hiện …"
+_HYPHENATED_WORD = regex.compile(r"\p{L}+(?:[-–]\p{L}+)*")
+_WORD_DASH = regex.compile(r"[-–]")
+
+
+@lru_cache(maxsize=None)
+def _alias_keys(programme_key: str) -> tuple[str, ...]:
+    """name_key of each alias of a programme."""
+    return tuple(name_key(a) for a in programmes()[programme_key].aliases)
 
 
 @dataclass
@@ -47,9 +57,10 @@ def _names(ctx: CheckContext) -> dict[str, int]:
     text = name_key(ctx.document.text)
     title = name_key(ctx.text(ctx.structure.title.start, ctx.structure.title.end)) if ctx.structure.title else ""
     counts = {}
-    for key, prog in programmes().items():
-        n = sum(text.count(name_key(a)) for a in prog.aliases)
-        n += 10 * sum(title.count(name_key(a)) for a in prog.aliases)
+    for key in programmes():
+        aliases = _alias_keys(key)
+        n = sum(text.count(a) for a in aliases)
+        n += 10 * sum(title.count(a) for a in aliases)
         if n:
             counts[key] = n
     return counts
@@ -96,7 +107,7 @@ def _heading_name(ctx: CheckContext, pos: int) -> str | None:
     text = ctx.document.text
     line_end = text.find("\n", pos)
     rest = text[pos:line_end if line_end != -1 else len(text)]
-    m = regex.match(r"[^:]{0,40}:\s*(?P<name>[^:.;\n]{8,})", rest)
+    m = _NAMED_AFTER_COLON.match(rest)
     return m.group("name") if m else None
 
 
@@ -118,7 +129,7 @@ def _assign(ctx: CheckContext, mention: Mention, named: dict[str, int], dominant
     line_start = text.rfind("\n", 0, mention.start) + 1
     line_end = text.find("\n", mention.end)
     sentence = name_key(text[line_start:line_end if line_end != -1 else len(text)])
-    hits = [key for key in named if any(name_key(a) in sentence for a in progs[key].aliases)]
+    hits = [key for key in named if any(a in sentence for a in _alias_keys(key))]
     if len(hits) == 1:
         mention.programme, mention.tied = hits[0], True
         return
@@ -217,25 +228,59 @@ def _expand(words: list[str], abbreviations: dict[str, str]) -> list[str]:
     out: list[str] = []
     for w in words:
         full = abbreviations.get(w.casefold())
-        parts = full.split() if full else regex.split(r"[-–]", w)
+        parts = full.split() if full else _WORD_DASH.split(w)
         out.extend(name_key(p) for p in parts if p)
     return out
 
 
+@dataclass(frozen=True, eq=False)
+class _NameGrammar:
+    """The programme_name_mismatch vocabulary of checks.yaml, compiled once (one object per vocabulary)."""
+
+    name_prefix: regex.Pattern  # a catalogue name's national prefix, at its start
+    name_stop: regex.Pattern  # a stop word and all after it, in a catalogue name
+    mention_prefix: regex.Pattern  # the national prefix anywhere in a text
+    stops: frozenset[str]
+    first_stop_words: frozenset[str]
+    abbreviations: dict[str, str]
+
+
+def _name_grammar(conf: dict) -> _NameGrammar:
+    abbreviations = tuple((conf.get("abbreviations") or {}).items())
+    return _compiled_name_grammar(tuple(conf.get("prefixes", [])), tuple(conf.get("stop_words", ["giai đoạn"])),
+                                  tuple(conf.get("stop_words", [])), abbreviations)
+
+
+@lru_cache(maxsize=8)
+def _compiled_name_grammar(prefixes: tuple[str, ...], name_stops: tuple[str, ...], mention_stops: tuple[str, ...],
+                           abbreviations: tuple[tuple[str, str], ...]) -> _NameGrammar:
+    stops = frozenset(name_key(w) for w in mention_stops)
+    return _NameGrammar(
+        name_prefix=regex.compile(rf"^\s*(?:{_alt(list(prefixes))})\s*", regex.I),
+        name_stop=regex.compile(rf"\s+(?:{_alt(list(name_stops))})(?!\p{{L}}).*$", regex.I),
+        mention_prefix=regex.compile(rf"(?<!\p{{L}})(?:{_alt(list(prefixes))})(?!\p{{L}})", regex.I),
+        stops=stops,
+        first_stop_words=frozenset(s.split()[0] for s in stops),
+        abbreviations={k.casefold(): v for k, v in abbreviations},
+    )
+
+
 def _catalogue_names(conf: dict) -> dict[str, list[list[str]]]:
     """Each programme's names after the national prefix, as word lists ("giảm nghèo bền vững")."""
-    prefix = regex.compile(rf"^\s*(?:{_alt(conf.get('prefixes', []))})\s*", regex.I)
-    abbreviations = {k.casefold(): v for k, v in (conf.get("abbreviations") or {}).items()}
-    stop = regex.compile(rf"\s+(?:{_alt(conf.get('stop_words', ['giai đoạn']))})(?!\p{{L}}).*$", regex.I)
+    return _catalogue_names_of(_name_grammar(conf))
+
+
+@lru_cache(maxsize=8)
+def _catalogue_names_of(g: _NameGrammar) -> dict[str, list[list[str]]]:
     out: dict[str, list[list[str]]] = {}
     for key, prog in programmes().items():
         names = []
         for alias in (prog.name, *prog.aliases):
-            m = prefix.match(alias)
+            m = g.name_prefix.match(alias)
             if not m:
                 continue
-            rest = stop.sub("", alias[m.end():])
-            words = _expand(regex.findall(r"\p{L}+(?:[-–]\p{L}+)*", rest), abbreviations)
+            rest = g.name_stop.sub("", alias[m.end():])
+            words = _expand(_HYPHENATED_WORD.findall(rest), g.abbreviations)
             if words and words not in names:
                 names.append(words)
         out[key] = names
@@ -245,12 +290,10 @@ def _catalogue_names(conf: dict) -> dict[str, list[list[str]]]:
 def programme_mentions(text: str, conf: dict) -> list[tuple[int, int, list[str]]]:
     """(start, end, name words) of every "Chương trình mục tiêu quốc gia <name>" in the text; the name runs to
     the first punctuation, number or stop word ("giai đoạn", "năm", "trên địa bàn" …)."""
-    prefix = regex.compile(rf"(?<!\p{{L}})(?:{_alt(conf.get('prefixes', []))})(?!\p{{L}})", regex.I)
-    stops = {name_key(w) for w in conf.get("stop_words", [])}
-    first_stop_words = {s.split()[0] for s in stops}
-    abbreviations = {k.casefold(): v for k, v in (conf.get("abbreviations") or {}).items()}
+    g = _name_grammar(conf)
+    stops, first_stop_words = g.stops, g.first_stop_words
     out = []
-    for m in prefix.finditer(text):
+    for m in g.mention_prefix.finditer(text):
         pos, words, end = m.end(), [], m.end()
         while len(words) < int(conf.get("max_words", 24)):
             w = _NAME_TOKEN.match(text, pos)
@@ -263,7 +306,7 @@ def programme_mentions(text: str, conf: dict) -> list[tuple[int, int, list[str]]
                     break
             words.append(word)
             pos = end = w.end()
-        out.append((m.start(), end, _expand(words, abbreviations)))
+        out.append((m.start(), end, _expand(words, g.abbreviations)))
     return out
 
 

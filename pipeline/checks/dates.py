@@ -26,7 +26,8 @@ _BEFORE = regex.compile(
     regex.I)
 _QUARTER = regex.compile(r"(?<!\p{L})trong\s+quý\s+(?P<q>IV|I{1,3}|[1-4])\s*(?:năm\s+|/\s*)(?P<year>(?:19|20)\d{2})(?!\d)", regex.I)
 _MONTH = regex.compile(r"(?<!\p{L})trong\s+tháng\s+(?P<month>\d{1,2})\s*(?:năm\s+|/\s*)(?P<year>(?:19|20)\d{2})(?!\d)", regex.I)
-_RECURRING = regex.compile(r"^\s*(?:hằng|hàng)\s+(?:tháng|quý|năm)|^\s*của\s+tháng", regex.I)
+# Used with .match(text, pos): no "^", which the regex module matches only at the real start of the text.
+_RECURRING = regex.compile(r"\s*(?:hằng|hàng)\s+(?:tháng|quý|năm)|\s*của\s+tháng", regex.I)
 _QUARTERS = {"I": 1, "II": 2, "III": 3, "IV": 4, "1": 1, "2": 2, "3": 3, "4": 4}
 _OBJECT = regex.compile(
     r"(?<!\p{L})(?P<noun>kế\s+hoạch|báo\s+cáo|danh\s+sách|phương\s+án|dự\s+toán|đề\s+án)(?P<rest>[^;]{0,100}?)"

@@ -39,6 +39,18 @@ DEFAULT_MAX_BASE = {"xa": {"hộ": 50000, "người": 250000}, "huyen": {"hộ":
                     "tinh": {"hộ": 3500000, "người": 14000000}, "trung_uong": {"hộ": 30000000, "người": 110000000}}
 _PERSON_UNITS = {"nhân khẩu", "khẩu", "người", "lao động", "học sinh", "trẻ em", "trẻ"}
 _LEVEL_WORDS = {"xa": r"xã|phường|thị\s+trấn", "huyen": r"huyện|quận|thị\s+xã|thành\s+phố", "tinh": r"tỉnh"}
+# "toàn xã", "trên địa bàn huyện", "của tỉnh": the level a percentage's clause speaks of
+_LEVEL_SCOPE = {level: regex.compile(rf"(?:toàn|trên\s+địa\s+bàn|của|cả)\s+(?:{words})(?!\p{{L}})", regex.I)
+                for level, words in _LEVEL_WORDS.items()}
+_RANGE_DASH = regex.compile(r"\s*[-–]\s*")
+_WORDS_BEFORE_PUNCTUATION = regex.compile(r"\s*([^,;.:()\d]*)")
+_CLAUSE_PUNCTUATION = regex.compile(r"[,;.:]")
+_WHOLE_OF_UNIT = regex.compile(r"(?:toàn|tổng\s+số|có)\s+(?:[\p{L}]+\s+){0,3}$", regex.I)  # "toàn xã có"
+_SUBSET_CUT = regex.compile(r"(?<!\p{L})trong\s+(?:số\s+)?đó(?!\p{L})|;", regex.I)  # "trong đó", "trong số đó"
+_NUMBER_TOKEN = regex.compile(_NUM)
+_NEWLINE = regex.compile(r"\n")
+_LIST_ITEM = regex.compile(r"^[-+•*]")
+_PCT_LINE = regex.compile(r"^[\d,.]+\s*%")  # the wrapped end of an item: "70,59%."
 
 
 def _alt(words: list[str]) -> str:
@@ -85,6 +97,7 @@ class Grammar:
     category: regex.Pattern
     categories: list[str]
     units: list[str]
+    subgroup: regex.Pattern  # after a percentage: "… của tổng số hộ nghèo DTTS", the base it is of
 
 
 _GRAMMARS: dict[tuple, Grammar] = {}
@@ -108,12 +121,15 @@ def grammar(conf: dict) -> Grammar:
             rf"(?:\s+với)?(?:\s+(?:giảm|tăng))?(?:\s+(?:khoảng|tối\s+thiểu|từ|ít\s+nhất|trên|dưới))?\s+"
             rf"(?P<n>{_RANGE})\s+(?P<unit>{unit_alt})(?!\p{{L}})", regex.I)
         category = regex.compile(rf"(?<!\p{{L}})(?:{_alt(categories)})(?!\p{{L}})", regex.I)
-        _GRAMMARS[key] = Grammar(count, pct_after_count, count_after_pct, category, categories, units)
+        subgroup = regex.compile(
+            rf"\s*(?:của\s+|trong\s+|so\s+với\s+)?(?:tổng\s+)?(?:số\s+)?hộ\s+(?:đồng\s+bào\s+)?"
+            rf"(?P<cat>(?:{_alt(categories)})(?:\s+(?:{_alt(categories)}))*)", regex.I)
+        _GRAMMARS[key] = Grammar(count, pct_after_count, count_after_pct, category, categories, units, subgroup)
     return _GRAMMARS[key]
 
 
 def _range(text: str) -> tuple[Decimal, Decimal | None] | None:
-    parts = regex.split(r"\s*[-–]\s*", text.strip())
+    parts = _RANGE_DASH.split(text.strip())
     vals = [parse_decimal(p) for p in parts]
     if any(v is None for v in vals):
         return None
@@ -145,19 +161,18 @@ def find_counts(text: str, conf: dict) -> list[Count]:
         unit = " ".join(m.group("unit").casefold().split())
         after = text[m.end():m.end() + 40].split("\n")[0]
         before = text[max(0, m.start() - 40):m.start()].split("\n")[-1]
-        after_words = regex.match(r"\s*([^,;.:()\d]*)", after).group(1)
-        category = _category_key(g, after_words[:30]) or _category_key(g, regex.split(r"[,;.:]", before)[-1])
-        universe = not category and bool(
-            regex.search(r"(?:toàn|tổng\s+số|có)\s+(?:[\p{L}]+\s+){0,3}$", before, regex.I)
-        ) and unit in ("hộ", "hộ gia đình")
+        after_words = _WORDS_BEFORE_PUNCTUATION.match(after).group(1)
+        category = _category_key(g, after_words[:30]) or _category_key(g, _CLAUSE_PUNCTUATION.split(before)[-1])
+        universe = not category and bool(_WHOLE_OF_UNIT.search(before)) and unit in ("hộ", "hộ gia đình")
         out.append(Count(r[0], r[1], unit, m.start("n"), m.end("unit"), category, universe))
     return out
 
 
-def find_pcts(text: str, conf: dict) -> list[Pct]:
-    """Percentages stated with a count, in reading order."""
+def find_pcts(text: str, conf: dict, all_counts: list[Count] | None = None) -> list[Pct]:
+    """Percentages stated with a count, in reading order (``all_counts``: find_counts(text, conf) if known)."""
     g = grammar(conf)
-    all_counts = find_counts(text, conf)
+    if all_counts is None:
+        all_counts = find_counts(text, conf)
     found: dict[int, Pct] = {}
     for m in g.pct_after_count.finditer(text):
         p = _range(m.group("p"))
@@ -166,7 +181,7 @@ def find_pcts(text: str, conf: dict) -> list[Pct]:
         clause_start = m.start()
         clause = text[clause_start:m.start("kw")]
         cut = None
-        for cm in regex.finditer(r"(?<!\p{L})trong\s+(?:số\s+)?đó(?!\p{L})|;", clause, regex.I):
+        for cm in _SUBSET_CUT.finditer(clause):
             cut = cm.end()
         lo = clause_start + (cut or 0)
         counts = [c for c in all_counts if lo <= c.start and c.end <= m.start("kw")]
@@ -174,10 +189,9 @@ def find_pcts(text: str, conf: dict) -> list[Pct]:
             counts = [c for c in counts if not c.universe] or counts
         if not counts:
             continue
-        places = max(decimals(x) for x in regex.split(r"\s*[-–]\s*", m.group("p").strip()))
+        places = max(decimals(x) for x in _RANGE_DASH.split(m.group("p").strip()))
         tail = text[m.end():m.end() + 40]
-        sub = regex.match(rf"\s*(?:của\s+|trong\s+|so\s+với\s+)?(?:tổng\s+)?(?:số\s+)?hộ\s+(?:đồng\s+bào\s+)?"
-                          rf"(?P<cat>(?:{_alt(g.categories)})(?:\s+(?:{_alt(g.categories)}))*)", tail, regex.I)
+        sub = g.subgroup.match(tail)
         found[m.start("p")] = Pct(p[0], p[1] or p[0], places, m.start("p"), m.end(), counts, m.start(),
                                   explicit_subgroup=sub is not None,
                                   base_category=_category_key(g, sub.group("cat")) if sub else frozenset())
@@ -188,7 +202,7 @@ def find_pcts(text: str, conf: dict) -> list[Pct]:
         n = _range(m.group("n"))
         if p is None or n is None:
             continue
-        places = max(decimals(x) for x in regex.split(r"\s*[-–]\s*", m.group("p").strip()))
+        places = max(decimals(x) for x in _RANGE_DASH.split(m.group("p").strip()))
         unit = " ".join(m.group("unit").casefold().split())
         count = Count(n[0], n[1], unit, m.start("n"), m.end("unit"))
         pct_end = text.index("%", m.start("p")) + 1
@@ -233,7 +247,7 @@ def _weak_bases(text: str) -> list[Decimal]:
     """Every whole number ≥ 10 the plan writes (years and dates excluded): a percentage any of them explains
     is not reported."""
     out = set()
-    for m in regex.finditer(_NUM, text):
+    for m in _NUMBER_TOKEN.finditer(text):
         s = m.group(0)
         if "," in s:
             continue
@@ -275,7 +289,7 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     number ("tỷ lệ\\n\\n70,59%.") stays with its paragraph."""
     out = []
     pos = 0
-    for m in regex.finditer(r"\n", text):
+    for m in _NEWLINE.finditer(text):
         out.append((pos, m.start()))
         pos = m.end()
     out.append((pos, len(text)))
@@ -293,13 +307,13 @@ def _group(text: str, pcts: list[Pct], g: Grammar) -> None:
     group_of_line: dict[int, tuple[int, str | None]] = {}
     for i, (a, b) in enumerate(lines):
         s = text[a:b].strip()
-        item = bool(regex.match(r"^[-+•*]", s))
+        item = bool(_LIST_ITEM.match(s))
         if s.endswith(":"):
             header = (i, _category_key(g, s) or None)
             continue
         if item and header is not None:
             group_of_line[i] = header
-        elif regex.match(r"^[\d,.]+\s*%", s) and i - 1 in group_of_line:
+        elif _PCT_LINE.match(s) and i - 1 in group_of_line:
             group_of_line[i] = group_of_line[i - 1]  # the wrapped end of the previous item
         else:
             header = None
@@ -322,8 +336,8 @@ def analyse(ctx: CheckContext) -> Analysis:
     conf = config().get("pct_mismatch", {})
     text = ctx.document.text
     g = grammar(conf)
-    pcts = find_pcts(text, conf)
     counts = find_counts(text, conf)
+    pcts = find_pcts(text, conf, counts)
     views = table_views(ctx.document)
     _group(text, pcts, g)
     # the counts of list items are numerators of their own percentages, not bases for their neighbours
@@ -365,7 +379,7 @@ def _level(ctx: CheckContext, p: Pct) -> str | None:
     line_start = text.rfind("\n", 0, p.clause_start) + 1
     window = text[line_start:p.end]
     for level in ("xa", "huyen", "tinh"):
-        if regex.search(rf"(?:toàn|trên\s+địa\s+bàn|của|cả)\s+(?:{_LEVEL_WORDS[level]})(?!\p{{L}})", window, regex.I):
+        if _LEVEL_SCOPE[level].search(window):
             return level
     return ctx.plan.issuer.level
 

@@ -3,7 +3,9 @@ under a stable code; ``corpus/reference/checks.yaml`` enables it and sets its se
 
 from __future__ import annotations
 
+import functools
 import importlib
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -33,6 +35,26 @@ RULE_MODULES = [
     "kehoach.pipeline.checks.authority",
     "kehoach.pipeline.checks.baselines",
 ]
+
+
+def per_document(func: Callable[[Document], Any]) -> Callable[[Document], Any]:
+    """Memoise a pure function of a Document for the document it last saw.
+
+    Several rules read the same derived view of a plan (its tables read for arithmetic, its programme
+    mentions …); the rules of one run see one Document, so one remembered result serves them all. The result
+    is shared: callers must not change it."""
+    last: tuple[Document | None, Any] = (None, None)
+
+    @functools.wraps(func)
+    def wrapper(document: Document) -> Any:
+        nonlocal last
+        seen, result = last
+        if seen is not document:
+            result = func(document)
+            last = (document, result)
+        return result
+
+    return wrapper
 
 
 @dataclass
@@ -96,8 +118,10 @@ def _load_rules() -> dict[str, Rule]:
 
 
 def run_internal(plan: Plan, document: Document, only: set[str] | None = None,
-                 structure: Structure | None = None) -> list[Finding]:
-    """Run the enabled rules; pass the Structure when the caller has segmented the document already."""
+                 structure: Structure | None = None, timings: dict[str, float] | None = None) -> list[Finding]:
+    """Run the enabled rules; pass the Structure when the caller has segmented the document already.
+
+    With ``timings``, each rule's running time in seconds is added under its code (benchmarks/extract.py)."""
     rules = _load_rules()
     settings = config()
     findings: list[Finding] = []
@@ -109,6 +133,7 @@ def run_internal(plan: Plan, document: Document, only: set[str] | None = None,
         if not conf.get("enabled", True) or (only and code not in only):
             continue
         ctx.config = conf
+        started = time.perf_counter()
         try:
             for spans, data in r.func(ctx):
                 if not spans:
@@ -120,5 +145,7 @@ def run_internal(plan: Plan, document: Document, only: set[str] | None = None,
                 ))
         except Exception as exc:  # one rule's bug on an unusual plan must not cost the plan its extraction
             document.meta.warnings.append(f"check {code} failed: {type(exc).__name__}: {exc}")
+        if timings is not None:
+            timings[code] = timings.get(code, 0.0) + time.perf_counter() - started
     findings.sort(key=lambda f: (f.evidence[0].start, f.code))
     return findings

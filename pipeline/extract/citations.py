@@ -203,9 +203,13 @@ class Citation:
         return self.number is not None and self.number.startswith(("/", "-"))
 
 
+_DASH_VARIANTS = regex.compile(r"[\u2010-\u2015\u2212]")
+_SYMBOL_SEPARATORS = regex.compile(r"[/\-]")
+
+
 def normalise_symbol(symbol: str) -> str:
     """The symbol as a reader writes it: no spaces, one kind of dash."""
-    return regex.sub(r"\s+", "", regex.sub(r"[\u2010-\u2015\u2212]", "-", symbol))
+    return _SPACE_RUN.sub("", _DASH_VARIANTS.sub("-", symbol))
 
 
 def symbol_key(symbol: str) -> str:
@@ -213,22 +217,28 @@ def symbol_key(symbol: str) -> str:
     return reference.symbol_key(normalise_symbol(symbol))
 
 
+@lru_cache(maxsize=1)
+def _symbol_type_patterns() -> tuple[tuple[regex.Pattern, str], ...]:
+    """(pattern, DocType value) pairs of citation_grammar.yaml for symbol parts no abbreviation names."""
+    return tuple((regex.compile(pattern), label) for pattern, label in grammar().get("symbol_type_patterns", []))
+
+
+@lru_cache(maxsize=1 << 12)
 def type_from_symbol(symbol: str) -> str | None:
     """DocType value from a symbol's abbreviation ("90/QĐ-TTg" → quyet_dinh); "424/UBND-VX" → cong_van."""
-    g = grammar()
     m = _SYMBOL_RE.fullmatch(normalise_symbol(symbol))
     if not m:
         return None
     rest = (m.group("party") or m.group("state") or "").strip("/-")
-    parts = [p for p in regex.split(r"[/\-]", rest) if p and not _YEAR_PART.fullmatch(p)]
+    parts = [p for p in _SYMBOL_SEPARATORS.split(rest) if p and not _YEAR_PART.fullmatch(p)]
     if not parts:
         return None
     first = parts[0]
     entry = reference.doc_types().by_abbreviation(first, party=bool(m.group("party")))
     if entry is not None:
         return entry.code.value
-    for pattern, label in g.get("symbol_type_patterns", []):
-        if regex.match(pattern, first):
+    for pattern, label in _symbol_type_patterns():
+        if pattern.match(first):
             return label
     return "cong_van"
 
@@ -241,6 +251,35 @@ def _starts_with_any(text: str, pos: int, words: list[str]) -> str | None:
         if head.startswith(w) and (len(head) == len(w) or not head[len(w)].isalnum()):
             return w
     return None
+
+
+@lru_cache(maxsize=1)
+def _unit_type_after_head() -> tuple[tuple[UnitType, regex.Pattern], ...]:
+    """Each unit type word as it follows an issuer head ("UBND huyện", "UBND TP."), longest first."""
+    return tuple(
+        (ut, regex.compile(r"\s+" + r"\s+".join(map(regex.escape, ut.word.split()))
+                           + (r"(?![\p{L}\d])" if ut.word[-1].isalnum() else ""), 0 if ut.case else regex.I))
+        for ut in unit_types()
+    )
+
+
+@lru_cache(maxsize=1)
+def _title_starters() -> tuple[str, ...]:
+    """Words that open a citation's subject ("về", "Quy định" …), longest first."""
+    return tuple(sorted(grammar()["title_starters"], key=len, reverse=True))
+
+
+@lru_cache(maxsize=1)
+def _issuer_link() -> regex.Pattern:
+    """The word that links a citation to its issuer: ", của", "giữa" …"""
+    links = "|".join(map(regex.escape, grammar()["issuer_links"]))
+    return regex.compile(rf"\s*,?\s*(?:{links})\s+", regex.I)
+
+
+@lru_cache(maxsize=None)
+def _phrase_pattern(phrase: str) -> regex.Pattern:
+    """A case-folded phrase of the grammar as written in a text, any whitespace between its words."""
+    return regex.compile(r"\s+".join(map(regex.escape, phrase.split())), regex.I)
 
 
 class Reader:
@@ -261,15 +300,10 @@ class Reader:
                     self._issuers_at[start] = (end, row)
             else:
                 self._anchors.append((start, end, row["label"]))
-        self._unit_res = [
-            (ut, regex.compile(r"\s+" + r"\s+".join(map(regex.escape, ut.word.split()))
-                               + (r"(?![\p{L}\d])" if ut.word[-1].isalnum() else ""), 0 if ut.case else regex.I))
-            for ut in unit_types()
-        ]
-        self._starters = sorted(self.g["title_starters"], key=len, reverse=True)
+        self._unit_res = _unit_type_after_head()
+        self._starters = _title_starters()
         self._citations: list[Citation] | None = None
-        links = "|".join(map(regex.escape, self.g["issuer_links"]))
-        self._link = regex.compile(rf"\s*,?\s*(?:{links})\s+", regex.I)
+        self._link = _issuer_link()
 
     def issuer_starts(self, start: int, end: int) -> list[int]:
         """Offsets in [start, end) where an issuing body's name starts."""
@@ -560,8 +594,7 @@ class Reader:
             return [Citation("self", label, a_start, w.end(), anchor_end=a_end)]
         back = _starts_with_any(text, pos, self.g["short_form_back"])
         if back:
-            w = regex.match(r"\s+".join(map(regex.escape, back.split())), text[pos:], regex.I)
-            end = pos + w.end()
+            end = _phrase_pattern(back).match(text, pos).end()
             if back in self.g.get("short_form_back_final", []) and not _CLAUSE_END.match(text, end):
                 return []
             return [Citation("short_back", label, a_start, end, anchor_end=a_end)]

@@ -116,9 +116,12 @@ def _in_sentence(text: str, s: int, e: int, first_year: int | None, issued: Part
                     d = None
             if d is not None and d.style != "month_year":
                 if pos == m.end() and r["as_of"].search(m.group(0)) and (
-                    r["as_of_lead"].search(text, max(s, m.start() - 12), m.start()) or _before(d.date, issued)
+                    r["as_of_lead"].search(text, max(s, m.start() - 12), m.start())
+                    or _before(d.date, issued) and _opens_clause(text, s, m.start())
                 ):
-                    break  # "(tính) đến ngày 31/12/2022, toàn xã có …": the date of a situation, not a deadline
+                    # "Tính đến ngày 31/12/2022, …", "Đến ngày 31/12/2022, toàn xã có …" opening a sentence: the
+                    # date of a situation; "hoàn thành đến ngày …" before the plan is a deadline a check reports
+                    break
                 add(d.date, None, d.start, d.end)
                 end = d.end
             else:
@@ -148,6 +151,10 @@ def _in_sentence(text: str, s: int, e: int, first_year: int | None, issued: Part
 def _clause_start(text: str, s: int, pos: int) -> int:
     cut = max(text.rfind(";", s, pos), text.rfind(". ", s, pos), text.rfind(":", s, pos))
     return cut + 1 if cut >= 0 else s
+
+
+def _opens_clause(text: str, s: int, pos: int) -> bool:
+    return not text[_clause_start(text, s, pos) : pos].strip(" -+•*,")
 
 
 def _reported(text: str, s: int, pos: int) -> bool:

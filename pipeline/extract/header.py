@@ -73,25 +73,36 @@ def _mention_re() -> regex.Pattern:
     return regex.compile(rf"(?<![\p{{L}}])(?P<type>{'|'.join(alternatives)})(?![\p{{L}}])[ \t]*\n?[ \t]*(?P<name>{_NAME})")
 
 
-def _type_of(word: str):
-    key = " ".join(word.split()).casefold()
+@lru_cache(maxsize=1)
+def _types_by_word() -> dict:
+    """Unit types by their case-folded word; where two share a word, the first of ``unit_types()``."""
+    out = {}
     for ut in unit_types():
-        if ut.word.casefold() == key:
-            return ut
-    return None
+        out.setdefault(ut.word.casefold(), ut)
+    return out
+
+
+def _type_of(word: str):
+    return _types_by_word().get(" ".join(word.split()).casefold())
+
+
+@lru_cache(maxsize=1)
+def _subject_starters() -> tuple[str, ...]:
+    """Case-folded words that open a subject ("Quy định", "về" …): a unit's name stops before them."""
+    return tuple(w.casefold() for w in reference_yaml("patterns", "citation_grammar.yaml")["title_starters"])
 
 
 def unit_mentions(text: str, start: int = 0, end: int | None = None) -> list[UnitMention]:
     """Every "<unit type> <Name>" in text[start:end]."""
     out = []
-    starters = [w.casefold() for w in reference_yaml("patterns", "citation_grammar.yaml")["title_starters"]]
+    starters = _subject_starters()
     for m in _mention_re().finditer(text, start, len(text) if end is None else end):
         ut = _type_of(m.group("type"))
         name = m.group("name")
         words = name.split()
         # stop at a word that opens a subject ("tỉnh Quy định …")
         for i in range(len(words)):
-            if any(" ".join(words[i:]).casefold().startswith(s) for s in starters):
+            if " ".join(words[i:]).casefold().startswith(starters):
                 words = words[:i]
                 break
         if ut is None or not words:

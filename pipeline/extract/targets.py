@@ -90,6 +90,7 @@ class _Res:
     criterion_bound_after: regex.Pattern
     norm_before: regex.Pattern
     income_bound: regex.Pattern
+    income_bound_after: regex.Pattern
     norm_after: regex.Pattern
     t: dict
 
@@ -125,6 +126,9 @@ def _res() -> _Res:
             rf"(?:\s+[\p{{L}}\d-]+){{0,4}}?\s+có\s+(?:[\p{{L}}\d%,()/-]+\s+){{0,7}}?"
             rf"(?:\(?\s*(?P<bound>{phrase_alt(d['criteria']['bounds_before'])})\s+)?$",
             regex.I,
+        ),
+        income_bound_after=regex.compile(
+            rf"\s*(?:{phrase_alt(d['criteria']['income_bounds_after'])})(?!\p{{L}})", regex.I
         ),
         income_bound=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['criteria']['income_bounds'])})\s*$", regex.I),
         norm_before=regex.compile(rf"(?<!\p{{L}})(?:{phrase_alt(d['norm_percent']['before'])})(?!\p{{L}})", regex.I),
@@ -599,7 +603,7 @@ def _figure(text: str, s: int, e: int, n, dates) -> tuple[str, int] | None:
             # đồng/hộ … để tăng thu nhập" is a support norm
             return None
         unit, unit_end = clean(rate.group("unit")), rate.end()
-        if r.criterion_bound_after.match(text, unit_end, min(e, unit_end + 40)) or r.income_bound.search(
+        if r.income_bound_after.match(text, unit_end, min(e, unit_end + 40)) or r.income_bound.search(
             text, max(s, n.start - 20), n.start
         ):
             return None  # "thu nhập … từ 1.500.000 đồng/người/tháng trở xuống": a poverty line, not an aim
@@ -920,8 +924,8 @@ def _header_money(header: str) -> tuple[str | None, int | None]:
         if m.group("per"):
             return "rate", None  # "(triệu đồng/hộ)"
         return "money", _scale_of(m.group("u"))
-    if tr["money"].search(header):
-        return "money", None
+    if tr["money"].search(header) and not tr["pct"].search(header):
+        return "money", None  # "Kinh phí", "Vốn"; but "Tỷ lệ vốn đối ứng (%)" is a share
     return None, None
 
 
