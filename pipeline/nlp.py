@@ -98,7 +98,10 @@ def records(doc: Doc, group: str, label: str | None = None) -> list[Any]:
     """The records of a span group, in the order they were added (optionally only spans with ``label``)."""
     if group not in doc.spans or not doc._.records:
         return []
-    return [r for s, r in zip(doc.spans[group], doc._.records.get(group, [])) if label is None or s.label_ == label]
+    spans, recs = doc.spans[group], doc._.records.get(group, [])
+    if label is None:  # no need to make the spans: the records are kept in step with them
+        return recs[:len(spans)]
+    return [r for s, r in zip(spans, recs) if s.label_ == label]
 
 
 @lru_cache(maxsize=1)

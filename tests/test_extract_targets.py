@@ -405,3 +405,84 @@ def test_grouped_headers_of_a_word_table(tmp_path):
     assert _figures(plan.targets, "Xã Ẳng Nưa") == [(25.0, None, "hộ"), (2.5, None, "%")]
     assert _figures(plan.baselines, "Xã Ngối Cáy") == [(90.0, None, "hộ"), (9.0, None, "%")]
     assert [t.indicator for t in plan.baselines][:2] == ["hộ nghèo cuối năm 2022", "Tỷ lệ hộ nghèo cuối năm 2022"]
+
+
+def _rows(items, table: int) -> list[tuple[str, float, str, int | None, str | None]]:
+    return [(t.indicator, t.value, t.unit, t.year, t.scope) for t in items if t.table == table]
+
+
+def test_a_tables_title_gives_the_role_the_unit_and_the_year():
+    # "Bảng 2. Chỉ tiêu hỗ trợ giai đoạn 2022 - 2025 theo xã (đơn vị: hộ)" over bare measure names: every column
+    # is an aim counted in households for 2025, the unit of the title winning over "nhà" in "Hỗ trợ nhà ở"; the
+    # column "Thiếu nhà ở đầu năm 2023" says a state, so it stays the situation
+    doc, plan = _plan("xb3_title_role_unit")
+    assert _rows(plan.targets, 1) == [
+        ("Hỗ trợ nhà ở", 35.0, "hộ", 2025, "Xã Trà Mai"),
+        ("Nước sinh hoạt phân tán", 120.0, "hộ", 2025, "Xã Trà Mai"),
+        ("Đào tạo nghề", 40.0, "hộ", 2025, "Xã Trà Mai"),
+        ("Hỗ trợ nhà ở", 22.0, "hộ", 2025, "Xã Trà Don"),
+        ("Nước sinh hoạt phân tán", 95.0, "hộ", 2025, "Xã Trà Don"),
+        ("Đào tạo nghề", 31.0, "hộ", 2025, "Xã Trà Don"),
+        ("Hỗ trợ nhà ở", 57.0, "hộ", 2025, "huyện Nam Trà My"),
+        ("Nước sinh hoạt phân tán", 215.0, "hộ", 2025, "huyện Nam Trà My"),
+        ("Đào tạo nghề", 71.0, "hộ", 2025, "huyện Nam Trà My"),
+    ]
+    first = next(t for t in plan.targets if t.table == 1)
+    assert doc.text[first.span.start:first.span.end] == "35"
+    assert _rows(plan.baselines, 1) == [
+        ("Thiếu nhà ở đầu năm 2023", 48.0, "hộ", 2023, "Xã Trà Mai"),
+        ("Thiếu nhà ở đầu năm 2023", 30.0, "hộ", 2023, "Xã Trà Don"),
+        ("Thiếu nhà ở đầu năm 2023", 78.0, "hộ", 2023, "huyện Nam Trà My"),
+    ]
+
+
+def test_a_situation_title_makes_every_column_a_baseline():
+    # "Bảng 1. Thực trạng hộ nghèo đầu năm 2023 (đơn vị: hộ)": the situation in 2023, even the column whose header
+    # only describes the measure with an aim word ("Đã được hỗ trợ nhà ở")
+    _, plan = _plan("xb3_title_role_unit")
+    assert [t for t in plan.targets if t.table == 0] == []
+    assert _rows(plan.baselines, 0)[:4] == [
+        ("Hộ nghèo", 412.0, "hộ", 2023, "Xã Trà Mai"),
+        ("Thiếu nhà ở", 48.0, "hộ", 2023, "Xã Trà Mai"),
+        ("Thiếu nước sinh hoạt", 130.0, "hộ", 2023, "Xã Trà Mai"),
+        ("Đã được hỗ trợ nhà ở", 16.0, "hộ", 2023, "Xã Trà Mai"),
+    ]
+    assert [(t.value, t.scope) for t in plan.baselines if t.table == 0 and t.indicator == "Hộ nghèo"] == [
+        (412.0, "Xã Trà Mai"), (305.0, "Xã Trà Don"), (717.0, "huyện Nam Trà My")]
+
+
+def test_a_caption_line_under_a_plan_title_counts_every_column(tmp_path):
+    # "Biểu 1. Kế hoạch … năm 2024 theo thôn" then "ĐVT: hộ" over "Nuôi bò sinh sản | Trồng quế": aims in
+    # households; "Đã tham gia năm 2023" names a past year, so it is where things stand
+    text = """ỦY BAN NHÂN DÂN
+XÃ TRÀ LENG
+Số: 12/KH-UBND
+Trà Leng, ngày 10 tháng 01 năm 2024
+
+KẾ HOẠCH
+Phát triển sản xuất cho hộ nghèo năm 2024 trên địa bàn xã Trà Leng
+
+I. MỤC TIÊU
+
+Phấn đấu hỗ trợ phát triển sản xuất cho hộ nghèo theo biểu sau.
+
+Biểu 1. Kế hoạch phát triển sản xuất năm 2024 theo thôn
+ĐVT: hộ
+
+| TT | Thôn | Nuôi bò sinh sản | Trồng quế | Đã tham gia năm 2023 |
+|---|---|---|---|---|
+| 1 | Thôn 1 | 12 | 30 | 4 |
+| 2 | Thôn 2 | 8 | 25 | 2 |
+| | Toàn xã | 20 | 55 | 6 |
+
+II. TỔ CHỨC THỰC HIỆN
+
+Công chức Lao động - Thương binh và Xã hội xã theo dõi, tổng hợp kết quả thực hiện.
+"""
+    _, plan = _write(tmp_path, "caption.txt", text)
+    assert _rows(plan.targets, 0) == [
+        ("Nuôi bò sinh sản", 12.0, "hộ", 2024, "Thôn 1"), ("Trồng quế", 30.0, "hộ", 2024, "Thôn 1"),
+        ("Nuôi bò sinh sản", 8.0, "hộ", 2024, "Thôn 2"), ("Trồng quế", 25.0, "hộ", 2024, "Thôn 2"),
+        ("Nuôi bò sinh sản", 20.0, "hộ", 2024, "xã Trà Leng"), ("Trồng quế", 55.0, "hộ", 2024, "xã Trà Leng"),
+    ]
+    assert [(t.value, t.year) for t in plan.baselines if t.table == 0] == [(4.0, 2023), (2.0, 2023), (6.0, 2023)]

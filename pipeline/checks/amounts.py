@@ -27,6 +27,9 @@ def _fmt(vnd: int) -> str:
     return ".".join([s] + groups)
 
 
+_DIGIT = regex.compile(r"\d")
+
+
 def amount_pairs(text: str, lookahead: int = 40):
     """(digits start, digits end, value, words start, words end, words value) for each amount given both ways."""
     for a in find_amounts(text):
@@ -34,7 +37,7 @@ def amount_pairs(text: str, lookahead: int = 40):
             yield a.start, a.end, a.amount_vnd, a.words_start, a.words_end, a.in_words_vnd
             continue
         head = _IN_WORDS_START.search(text, a.end, min(len(text), a.end + lookahead))
-        if head is None or regex.search(r"\d", text[a.end:head.start()]):
+        if head is None or _DIGIT.search(text[a.end:head.start()]):
             continue
         m = _WORDS.match(text, head.end())
         if m is None:

@@ -26,7 +26,7 @@ from functools import lru_cache
 
 import regex
 
-from kehoach.pipeline.checks.registry import CheckContext, config, per_document, rule
+from kehoach.pipeline.checks.registry import CheckContext, config, memo_last, rule
 from kehoach.pipeline.numbers import parse_decimal
 from kehoach.schemas.document import Cell, Document, Table
 
@@ -458,7 +458,7 @@ def _row_name(row: Row) -> str:
     return " ".join((row.label or row.tt or f"dòng {row.index + 1}").split())
 
 
-@per_document
+@memo_last
 def table_views(document: Document) -> list[TableView]:
     """Every table of a document read for arithmetic, with the table words of checks.yaml (``tables``). A table
     broken by a page (the next table has no header, as many columns, and numbers its rows on) is one table."""

@@ -19,11 +19,14 @@ from dataclasses import dataclass, field
 import regex
 
 from kehoach.pipeline.checks.numbering import roman_value
-from kehoach.pipeline.checks.registry import CheckContext, rule
+from kehoach.pipeline.checks.registry import CheckContext, memo_last, rule
 
 _KINDS = {"phụ lục": "phụ lục", "biểu": "biểu", "biểu mẫu": "biểu", "bảng": "bảng", "bảng tổng hợp": "bảng"}
 _ID = r"(?:số\s*)?(?:\d{1,2}|(?-i:[IVX]{1,4})(?![\p{L}]))"
 _IDS = rf"(?P<ids>{_ID}(?:\s*(?:,|;|và|-|–|đến)\s*{_ID})*)?"
+_ID_TOKEN = regex.compile(r"\d{1,2}|[IVX]{1,4}|-|–|đến")
+_CITED_NUMBER = regex.compile(r"(?:kế\s+hoạch|quyết\s+định|văn\s+bản)\s+số", regex.I)
+_VERB_BEFORE = regex.compile(r"(?<!\p{L})(?:có|theo|tại|xem)\s+$", regex.I)
 
 
 def _kind_alt(conf: dict) -> str:
@@ -31,6 +34,7 @@ def _kind_alt(conf: dict) -> str:
     return "|".join(r"\s+".join(map(regex.escape, w.split())) for w in sorted(words, key=len, reverse=True))
 
 
+@memo_last
 def _announcements_re(conf: dict) -> tuple[regex.Pattern, regex.Pattern]:
     kinds = _kind_alt(conf)
     not_after = "|".join(map(regex.escape, conf.get("not_after_kind", [])))
@@ -50,7 +54,7 @@ def _parse_ids(text: str | None) -> set[int]:
     if not text:
         return set()
     out: set[int] = set()
-    tokens = regex.findall(r"\d{1,2}|[IVX]{1,4}|-|–|đến", text)
+    tokens = _ID_TOKEN.findall(text)
     prev = None
     pending_range = False
     for tok in tokens:
@@ -118,7 +122,7 @@ def announcements(ctx: CheckContext, hi: int) -> list[Announcement]:
         title = m.group("title") or ""
         if not m.group("own") and _OTHER_DOC.match(text, m.end()):
             continue  # "Phụ lục I kèm theo\nQuyết định số 90/QĐ-TTg": another document's appendix
-        if regex.search(r"(?:kế\s+hoạch|quyết\s+định|văn\s+bản)\s+số", title, regex.I):
+        if _CITED_NUMBER.search(title):
             continue  # "phụ lục của Quyết định số … kèm theo": another document's
         out.append(Announcement(_kind(m.group("kind")), _parse_ids(m.group("ids")), *_phrase(text, m.start(), m.end())))
     for m in leading.finditer(text, lo, hi):
@@ -138,7 +142,7 @@ def _phrase(text: str, start: int, end: int) -> tuple[int, int]:
         while lo < start and text[lo] in " *_":
             lo += 1
         return lo, end
-    verb = regex.search(r"(?<!\p{L})(?:có|theo|tại|xem)\s+$", before, regex.I)
+    verb = _VERB_BEFORE.search(before)
     return (start - len(verb.group(0)) if verb else start), end
 
 

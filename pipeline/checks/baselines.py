@@ -15,13 +15,17 @@ trung bình là 0,2 - 0,25%") with no figure anywhere in the plan for where the 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 
-from kehoach.pipeline.checks.registry import CheckContext, rule
+from kehoach.pipeline.checks.registry import CheckContext, memo_last, rule
 from kehoach.pipeline.reference import name_key
 from kehoach.schemas.plan import Target
 
 _NUM = r"\d{1,3}(?:\.\d{3})+|\d+(?:,\d+)?"
+_ITEM_MARKER = regex.compile(r"^[ \t]*(?:[-+•*]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s", regex.M)
+_FULL_STOP = regex.compile(r"\.(?:\s|$)")
 DEFAULT_GROUPS = ["hộ cận nghèo", "hộ mới thoát nghèo", "hộ nghèo"]
 DEFAULT_QUALIFIERS = {"dân tộc thiểu số": ["dân tộc thiểu số", "DTTS", "đồng bào"]}
 
@@ -47,10 +51,16 @@ class Grammar:
         return frozenset(q for q, rx in self.qualifiers.items() if rx.search(text))
 
 
+@memo_last
+def grammar(conf: dict) -> Grammar:
+    """The Grammar of a configuration, built once."""
+    return Grammar(conf)
+
+
 def _item(text: str, start: int, end: int) -> tuple[int, int]:
     """The list item or sentence a target is written in: back to the line that opens it (a list marker, a
     blank line before, or a line after a full stop), forward to the next such line or a full stop."""
-    marker = regex.compile(r"^[ \t]*(?:[-+•*]|\d{1,2}(?:\.\d{1,2})*[.)]|[a-zđ]\))\s", regex.M)
+    marker = _ITEM_MARKER
     lo = text.rfind("\n", 0, start) + 1
     while lo > 0:
         prev_end = lo - 1
@@ -70,7 +80,7 @@ def _item(text: str, start: int, end: int) -> tuple[int, int]:
         if marker.match(nxt) or not nxt.strip() or text[lo:hi].rstrip().endswith((".", ":", ";")):
             break
         hi = nxt_end
-    stop = regex.compile(r"\.(?:\s|$)").search(text, end, hi)
+    stop = _FULL_STOP.search(text, end, hi)
     hi = stop.start() if stop else hi
     while lo < hi and text[lo] in " \t-+•*":
         lo += 1
@@ -89,16 +99,21 @@ def _group_of(g: Grammar, text: str, item_lo: int, target: Target) -> tuple[str,
     return name_key(last.group(0)), g.quals(before[last.start():])
 
 
-def _baseline_in_text(g: Grammar, text: str, group: str, quals: frozenset[str], skip: list[tuple[int, int]]) -> bool:
-    """A figure of where the group stands: "17 hộ nghèo", "hộ nghèo 398 hộ", "hộ nghèo: 13 hộ", "tỷ lệ hộ
-    nghèo … 8,11%", outside the plan's targets and not right after "giảm"/"tăng"."""
+@lru_cache(maxsize=64)
+def _baseline_patterns(group: str) -> tuple[regex.Pattern, ...]:
+    """Figures of a group: "17 hộ nghèo", "hộ nghèo: 13 hộ", "tỷ lệ hộ nghèo … 8,11%"."""
     words = r"\s+".join(map(regex.escape, group.split()))
-    patterns = [
+    return (
         regex.compile(rf"(?<![\d.,])(?P<n>{_NUM})\s+(?:{words})(?!\p{{L}})", regex.I),
         regex.compile(rf"(?<!\p{{L}})(?:{words})(?!\p{{L}})[^\n;.%\d]{{0,60}}?(?P<n>{_NUM})\s*(?:hộ|%)", regex.I),
         regex.compile(rf"(?<!\p{{L}})tỷ\s+lệ\s+(?:{words})(?!\p{{L}})[^\n;%]{{0,80}}?(?P<n>{_NUM})\s*%", regex.I),
-    ]
-    for rx in patterns:
+    )
+
+
+def _baseline_in_text(g: Grammar, text: str, group: str, quals: frozenset[str], skip: list[tuple[int, int]]) -> bool:
+    """A figure of where the group stands: "17 hộ nghèo", "hộ nghèo 398 hộ", "hộ nghèo: 13 hộ", "tỷ lệ hộ
+    nghèo … 8,11%", outside the plan's targets and not right after "giảm"/"tăng"."""
+    for rx in _baseline_patterns(group):
         for m in rx.finditer(text):
             if any(a <= m.start("n") < b for a, b in skip):
                 continue
@@ -137,7 +152,7 @@ def target_unverifiable(ctx: CheckContext):
     period = ctx.plan.period
     if period.start_year and period.end_year and period.end_year > period.start_year:
         return  # a multi-year plan's rates are paces over the period, measured from the programme's own review
-    g = Grammar(conf)
+    g = grammar(conf)
     text = ctx.document.text
     skip = [(t.span.start, t.span.end) for t in ctx.plan.targets if t.span is not None]
     title = ctx.structure.title

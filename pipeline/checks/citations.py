@@ -15,6 +15,7 @@ record per cited document with every place it is cited) and find each citation's
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 import regex
 from rapidfuzz import fuzz
@@ -34,18 +35,28 @@ def _iso(d: PartialDate) -> str | None:
 
 
 _GAP = regex.compile(r"^[\s,;:]*(?:ban\s+hành\s+)?(?:ngày\s*)?$", regex.I)
+_SYMBOL_SEPARATOR = regex.compile(r"\s*([/\-–])\s*")
+_SPACES = regex.compile(r"\s+")
+_SLASH = regex.compile(r"\s*/\s*")
+_DASH = regex.compile(r"\s*[-–]\s*")
 
 
+@lru_cache(maxsize=1 << 12)
 def _symbol_pattern(number: str) -> regex.Pattern:
     """The symbol as it may be written: spaces around "/" and "-" ("47- KH/TU", "91/KH – UBND")."""
-    parts = regex.split(r"\s*([/\-–])\s*", number.strip())
+    parts = _SYMBOL_SEPARATOR.split(number.strip())
     body = "".join(r"\s*[-–]\s*" if p in "-–" and p else r"\s*/\s*" if p == "/" else regex.escape(p) for p in parts)
     return regex.compile(body, regex.I)
 
 
 def mention_dates(ctx: CheckContext, ref: LegalRef) -> list[tuple[Span, DateMatch | None]]:
     """Each place a document is cited with its own date: the date written right after its symbol ("… số
-    61/2015/NĐ-CP ngày 09/7/2018"), not a date inside its title (None when it has none)."""
+    61/2015/NĐ-CP ngày 09/7/2018"), not a date inside its title (None when it has none). Read once per run
+    (several rules ask)."""
+    return ctx.shared(("mention_dates", id(ref)), lambda: _mention_dates(ctx, ref))
+
+
+def _mention_dates(ctx: CheckContext, ref: LegalRef) -> list[tuple[Span, DateMatch | None]]:
     text = ctx.document.text
     symbol = _symbol_pattern(ref.number) if ref.number else None
     out = []
@@ -63,9 +74,9 @@ def mention_dates(ctx: CheckContext, ref: LegalRef) -> list[tuple[Span, DateMatc
 
 
 def _refs(ctx: CheckContext) -> Iterator[LegalRef]:
-    own = {regex.sub(r"\s+", "", s).casefold() for s in (ctx.plan.symbol, ctx.plan.number) if s and "/" in s}
+    own = {_SPACES.sub("", s).casefold() for s in (ctx.plan.symbol, ctx.plan.number) if s and "/" in s}
     for ref in ctx.plan.all_refs():
-        if ref.number and regex.sub(r"\s+", "", ref.number).casefold() in own:
+        if ref.number and _SPACES.sub("", ref.number).casefold() in own:
             continue
         yield ref
 
@@ -243,8 +254,8 @@ _ISSUER_AFTER = regex.compile(r"^[^;\n]{0,40}?(?<!\p{L})(?:của|do)\s+(?:\p{Lu}
 def symbol_names_issuer(number: str) -> bool:
     """Whether a symbol says who issued it: "90/QĐ-TTg" (the Prime Minister), "05-NQ/TU" (the provincial Party
     committee); "14/2020/NQ-HĐND" and "728/QĐ-UBND" say only the kind of body, not which one."""
-    last = regex.split(r"\s*/\s*", number.strip())[-1]
-    codes = regex.split(r"\s*[-–]\s*", last)
+    last = _SLASH.split(number.strip())[-1]
+    codes = _DASH.split(last)
     codes = codes[1:] if len(codes) > 1 else codes
     types = doc_types()
     return any((entry := types.issuer(c)) is not None and entry.level for c in codes if c)

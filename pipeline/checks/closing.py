@@ -13,6 +13,7 @@ _RECIPIENTS_IN_CELL = regex.compile(r"(?<!\p{L})Nơi\s+nhận\s*:", regex.I)
 _AUTHORITY_IN_CELL = regex.compile(r"(?<!\p{L})(?:TM|KT|TL|TUQ)\s*\.\s*(?:ỦY\s+BAN|UBND|CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG)"
                                    r"|^\s*(?:PHÓ\s+)?CHỦ\s+TỊCH\s*$", regex.M)
 _ORGANISATION = regex.compile(r"TỔ\s+CHỨC\s+THỰC\s+HIỆN|PHÂN\s+CÔNG|TRÁCH\s+NHIỆM", regex.I)
+_DELEGATED = regex.compile(r"\b(?:TL|TUQ|Q)\s*\.")  # "TL. CHỦ TỊCH", "TUQ.": signed on delegation
 
 
 @rule("signer_authority_mismatch", "error",
@@ -38,7 +39,7 @@ def signer_authority(ctx: CheckContext):
             lo, hi = sorted((kt.start(), pos.end("pos")))
             yield ([ctx.span(region.start + lo, region.start + max(hi, kt.end()))],
                    {"position": position, "authority": f"KT. {head}"})
-    elif deputy and not regex.search(r"\b(?:TL|TUQ|Q)\s*\.", text):
+    elif deputy and not _DELEGATED.search(text):
         yield ([ctx.span(region.start + pos.start("pos"), region.start + pos.end("pos"))],
                {"position": position, "authority": "(không có KT.)"})
 

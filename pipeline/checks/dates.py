@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import calendar
 from dataclasses import dataclass
+from functools import lru_cache
 
 import regex
 
@@ -41,6 +42,15 @@ _PAST_SECTIONS = ["kết quả", "đánh giá", "tình hình", "thực trạng"]
 _STOPWORDS = {"trong", "về", "trước", "gửi", "cho", "và", "để", "theo", "tại", "chậm", "hoàn", "năm"}
 _CAPTION = regex.compile(
     r"kèm\s+theo\s+(?P<kind>kế\s+hoạch|quyết\s+định)\s+số\s*:?\s*(?P<symbol>[^\s,;()]*?/[^\s,;()]+)\s*(?:,\s*)?", regex.I)
+_YEAR_RANGE_BEFORE = regex.compile(r"(?:19|20)\d{2}\s*[-–]\s*$")  # "2021 - " before a year
+_YEAR_RANGE_AFTER = regex.compile(r"\s*[-–]\s*(?:19|20)\d{2}")  # " - 2025" after a year
+_HEADING_END = regex.compile(r":|\n\s*[-+•]")
+_HEADING_NUMBER = regex.compile(r"^\s*[\dIVXa-zđ.)]+\s*")
+_NOT_WORD = regex.compile(r"[^\p{L}\d ]+")
+_OWNER = regex.compile(r"\s*của\s+((?:\p{L}+\s*){1,3})")  # "… của địa phương"
+_NUMBER_SLASH_SYMBOL = regex.compile(r"(?P<num>\d*)\s*/\s*(?P<sym>[^\s|,]+)")
+_SPACES = regex.compile(r"\s+")
+_BLANK_NUMBER = regex.compile(r"[\s.…_]+")
 
 
 @dataclass
@@ -87,9 +97,19 @@ def text_deadlines(text: str, lo: int = 0, hi: int | None = None) -> list[TextDe
     return sorted(out, key=lambda d: d.deadline_start)
 
 
+@lru_cache(maxsize=32)
+def _any_of(words: tuple[str, ...]) -> regex.Pattern:
+    """Any of the configured patterns, case-insensitive."""
+    return regex.compile("|".join(words), regex.I)
+
+
 def _deadlines(ctx: CheckContext) -> list[TextDeadline]:
     """The plan's deadlines: extracted ones with their spans, else those read from the text. Deadlines inside
-    citations of other documents and in the preamble are not the plan's own."""
+    citations of other documents and in the preamble are not the plan's own. Read once per run."""
+    return ctx.shared("deadlines", lambda: _read_deadlines(ctx))
+
+
+def _read_deadlines(ctx: CheckContext) -> list[TextDeadline]:
     text = ctx.document.text
     found: list[TextDeadline] = []
     for d in ctx.plan.deadlines:
@@ -106,7 +126,7 @@ def _deadlines(ctx: CheckContext) -> list[TextDeadline]:
         found = text_deadlines(text, lo, hi)
     cited = [(m.start, m.end) for ref in ctx.plan.all_refs() for m in ref.mentions]
     shared = config().get("deadlines", {})
-    past_sections = regex.compile("|".join(shared.get("past_sections", _PAST_SECTIONS)), regex.I)
+    past_sections = _any_of(tuple(shared.get("past_sections", _PAST_SECTIONS)))
     out = []
     for d in found:
         if any(a <= d.deadline_start < b for a, b in cited) or _PAST.search(text, d.start, d.deadline_start):
@@ -169,6 +189,25 @@ def _target_clause(text: str, start: int, end: int) -> tuple[int, int]:
     return lo, max(hi, end)
 
 
+@lru_cache(maxsize=32)
+def _aim_grammar(aim_words: tuple[str, ...], aim_verbs: tuple[str, ...], baseline_words: tuple[str, ...],
+                 reach_words: tuple[str, ...]) -> tuple[regex.Pattern, regex.Pattern, regex.Pattern, regex.Pattern]:
+    """(strong aim words, verbs of reaching, baseline words, a time to reach before a year), compiled once."""
+    strong = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(list(aim_words))})(?!\p{{L}})", regex.I)
+    verbs = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(list(aim_verbs))})(?!\p{{L}})", regex.I)
+    baseline = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(list(baseline_words))})(?!\p{{L}})", regex.I)
+    reach = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(list(reach_words))})\s+"
+                          r"(?:hết\s+)?(?:cuối\s+|đầu\s+|giữa\s+)?(?:năm\s+|(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*)$",
+                          regex.I)
+    return strong, verbs, baseline, reach
+
+
+@lru_cache(maxsize=256)
+def _year_pattern(year: int) -> regex.Pattern:
+    """The year as a whole number ("2026", not in "20261")."""
+    return regex.compile(rf"(?<!\d){year}(?!\d)")
+
+
 def target_year_kind(text: str, lo: int, hi: int, year: int, future: bool, conf: dict) -> str | None:
     """Whether the clause ``text[lo:hi]`` sets an aim for ``year`` ("aim"), states where things stand in that
     year ("baseline"), or neither (None).
@@ -179,19 +218,14 @@ def target_year_kind(text: str, lo: int, hi: int, year: int, future: bool, conf:
     plan needs the strong words and a time to reach: a report of last year's results reads just like an aim
     ("tỷ lệ hộ nghèo giảm còn 3,5% vào cuối năm 2021")."""
     clause = text[lo:hi]
-    strong = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('aim_words', ['phấn đấu', 'mục tiêu']))})(?!\p{{L}})",
-                           regex.I)
-    verbs = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('aim_verbs', ['giảm còn', 'còn dưới', 'đạt']))})(?!\p{{L}})",
-                          regex.I)
-    baseline = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('baseline_words', ['kết quả', 'rà soát', 'có', 'đã']))})"
-                             rf"(?!\p{{L}})", regex.I)
-    reach = regex.compile(rf"(?<!\p{{L}})(?:{_alternation(conf.get('reach_words', ['đến', 'vào', 'hết', 'tới']))})\s+"
-                          r"(?:hết\s+)?(?:cuối\s+|đầu\s+|giữa\s+)?(?:năm\s+|(?:ngày\s+)?\d{1,2}\s*/\s*\d{1,2}\s*/\s*)$",
-                          regex.I)
+    strong, verbs, baseline, reach = _aim_grammar(
+        tuple(conf.get("aim_words", ["phấn đấu", "mục tiêu"])), tuple(conf.get("aim_verbs", ["giảm còn", "còn dưới", "đạt"])),
+        tuple(conf.get("baseline_words", ["kết quả", "rà soát", "có", "đã"])),
+        tuple(conf.get("reach_words", ["đến", "vào", "hết", "tới"])))
     # a year inside a range ("giai đoạn 2021 - 2025") is the span of a programme, not the target's year
-    years = [m for m in regex.finditer(rf"(?<!\d){year}(?!\d)", clause)
-             if not regex.search(r"(?:19|20)\d{2}\s*[-–]\s*$", clause[max(0, m.start() - 8):m.start()])
-             and not regex.match(r"\s*[-–]\s*(?:19|20)\d{2}", clause[m.end():m.end() + 8])]
+    years = [m for m in _year_pattern(year).finditer(clause)
+             if not _YEAR_RANGE_BEFORE.search(clause[max(0, m.start() - 8):m.start()])
+             and not _YEAR_RANGE_AFTER.match(clause[m.end():m.end() + 8])]
     if not years:
         return None
     reached = any(reach.search(clause[max(0, m.start() - 30):m.start()]) for m in years)
@@ -214,7 +248,7 @@ def target_year_outside_period(ctx: CheckContext):
     if not (period.start_year and period.end_year):
         return
     text = ctx.document.text
-    orientation = regex.compile("|".join(ctx.config.get("orientation_words", ["định hướng", "tầm nhìn"])), regex.I)
+    orientation = _any_of(tuple(ctx.config.get("orientation_words", ["định hướng", "tầm nhìn"])))
     label = str(period.start_year) if period.start_year == period.end_year else f"{period.start_year} - {period.end_year}"
     reported: set[tuple[int, int]] = set()
     columns: dict[tuple[int, str], list] = {}
@@ -261,10 +295,10 @@ def _actor(ctx: CheckContext, pos: int) -> str | None:
         if section.kind.value in ("dash", "plus", "bullet"):
             continue
         head = text[section.heading.start:min(section.end, section.heading.start + 160)]
-        head = regex.split(r":|\n\s*[-+•]", head, maxsplit=1)[0]
-        head = regex.sub(r"^\s*[\dIVXa-zđ.)]+\s*", "", head)
+        head = _HEADING_END.split(head, maxsplit=1)[0]
+        head = _HEADING_NUMBER.sub("", head)
         key = name_key(head).replace("ủy ban nhân dân", "ubnd")
-        key = regex.sub(r"[^\p{L}\d ]+", " ", key)
+        key = _NOT_WORD.sub(" ", key)
         key = " ".join(key.split())
         if key.startswith(("ubnd", "phòng", "sở", "ban", "công chức", "trung tâm", "đề nghị", "các")):
             return key
@@ -287,7 +321,7 @@ def _object(text: str, clause_start: int, deadline_start: int, subkinds: list[st
     _, verb = max(verbs)
     rest = name_key(m.group("rest"))
     kind = next((k for k in subkinds if rest.startswith(k)), "")
-    owner = regex.match(r"\s*của\s+((?:\p{L}+\s*){1,3})", clause[m.end():])
+    owner = _OWNER.match(clause[m.end():])
     owner_words = owner.group(1).casefold().split() if owner else []
     stop = next((i for i, w in enumerate(owner_words) if w in _STOPWORDS), len(owner_words))
     owner_key = " ".join(owner_words[:stop])
@@ -333,10 +367,10 @@ def _own_symbol_suffix(ctx: CheckContext) -> tuple[str | None, str | None]:
     region = ctx.structure.header.number_line
     if region is None:
         return None, None
-    m = regex.search(r"(?P<num>\d*)\s*/\s*(?P<sym>[^\s|,]+)", ctx.text(region.start, region.end))
+    m = _NUMBER_SLASH_SYMBOL.search(ctx.text(region.start, region.end))
     if not m:
         return None, None
-    return (m.group("num") or None), regex.sub(r"\s+", "", m.group("sym")).casefold()
+    return (m.group("num") or None), _SPACES.sub("", m.group("sym")).casefold()
 
 
 def own_captions(ctx: CheckContext):
@@ -348,8 +382,8 @@ def own_captions(ctx: CheckContext):
     text = ctx.document.text
     for m in _CAPTION.finditer(text, header_end):
         num, _, sym = m.group("symbol").partition("/")
-        num = regex.sub(r"[\s.…_]+", "", num) or None
-        if regex.sub(r"\s+", "", sym).casefold() != suffix or (num and number and num != number):
+        num = _BLANK_NUMBER.sub("", num) or None
+        if _SPACES.sub("", sym).casefold() != suffix or (num and number and num != number):
             continue
         d = date_at(text, m.end()) or next(iter(find_dates(text, m.end(), min(len(text), m.end() + 40))), None)
         yield m, num, d

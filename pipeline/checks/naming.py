@@ -40,6 +40,9 @@ _ISSUING = regex.compile(r"(?:UBND|Ủy\s+ban\s+nhân\s+dân)\s+[^\n;.]{0,60}?(?
 _COMMUNE_TYPES = {"xã", "phường", "thị trấn"}
 _AUTHORITY_ABBR = {"TM", "KT", "TL", "TUQ", "Q"}
 _POSITION_START = regex.compile(r"(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|TRƯỞNG\s+(?:BAN|PHÒNG)|BÍ\s+THƯ)(?!\p{L})")
+_ABBREVIATION_DOT = regex.compile(r"\s*\.")  # "KT." "TM."
+_PLURAL_BEFORE = regex.compile(r"(?:các|cấp|những)\s*$")  # "các xã", "cấp xã": not the unit's own body
+_STATEMENT_END = regex.compile(r"\.(?!\d)|;|\n")
 
 
 def _canon(type_word: str) -> str:
@@ -67,7 +70,7 @@ def _name_end(text: str, m: regex.Match) -> int:
     end = m.start("name")
     for w in _NAME_WORD_RE.finditer(text, m.start("name"), m.end("name")):
         after = text[w.end():w.end() + 3]
-        if w.group(0) in _AUTHORITY_ABBR and regex.match(r"\s*\.", after):
+        if w.group(0) in _AUTHORITY_ABBR and _ABBREVIATION_DOT.match(after):
             break  # "KT." "TM." "TL." …
         if _POSITION_START.match(text, w.start()):
             break  # "CHỦ TỊCH", "PHÓ CHỦ TỊCH", "GIÁM ĐỐC" …
@@ -249,7 +252,7 @@ def scope_mismatch(ctx: CheckContext):
             if _canon(m.group("type")) == own_type:
                 continue
             before = text[max(0, m.start() - 12):m.start()].casefold()
-            if regex.search(r"(?:các|cấp|những)\s*$", before):
+            if _PLURAL_BEFORE.search(before):
                 continue
             lo, hi = _phrase(text, m.start(), m.end())
             span = ctx.span(lo, hi)
@@ -278,7 +281,7 @@ def scope_mismatch(ctx: CheckContext):
             n = int(m.group("n").replace(".", ""))
             if n not in figures:
                 continue
-            stop = regex.compile(r"\.(?!\d)|;|\n").search(text, m.end())
+            stop = _STATEMENT_END.search(text, m.end())
             end = stop.start() if stop else len(text)
             span = ctx.span(m.start(), end)
             yield [span], {"issuer": label, "quote": " ".join((span.text or "").split()), "line": span.line,
@@ -302,6 +305,16 @@ def _typo_patterns() -> list[tuple[regex.Pattern, dict]]:
         tail = "" if entry.get("prefix") else r"(?![\p{L}\d])"
         flags = 0 if entry.get("case") == "sensitive" else regex.I
         out.append((regex.compile(rf"(?<![\p{{L}}\d]){body}{tail}", flags), entry))
+    return out
+
+
+@lru_cache(maxsize=1)
+def _duplicate_patterns() -> list[tuple[str, regex.Pattern]]:
+    """A document type word written twice ("Nghị quyết Nghị quyết"), for each of typos.yaml ``duplicates``."""
+    out = []
+    for word in typos().get("duplicates", []):
+        w = r"\s+".join(regex.escape(x) for x in word.split())
+        out.append((word, regex.compile(rf"(?<!\p{{L}})({w})\s+\1(?!\p{{L}})", regex.I)))
     return out
 
 
@@ -349,9 +362,8 @@ def term_typo(ctx: CheckContext):
         first, entry = hits[0]
         yield spans, {"wrong": first.group(0), "right": entry["right"], "count": len(hits), "lines": lines}
     # a document type written twice: "Nghị quyết Nghị quyết số 05-NQ/TU"
-    for word in typos().get("duplicates", []):
-        w = r"\s+".join(regex.escape(x) for x in word.split())
-        for m in regex.finditer(rf"(?<!\p{{L}})({w})\s+\1(?!\p{{L}})", text, regex.I):
+    for word, pattern in _duplicate_patterns():
+        for m in pattern.finditer(text):
             lo, hi = _phrase(text, m.start(), m.end())
             span = ctx.span(m.start(), m.end())
             yield [span, ctx.span(lo, hi)], {"wrong": " ".join(m.group(0).split()), "right": word, "count": 1,

@@ -6,7 +6,7 @@ from __future__ import annotations
 import functools
 import importlib
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from importlib import resources
@@ -37,21 +37,22 @@ RULE_MODULES = [
 ]
 
 
-def per_document(func: Callable[[Document], Any]) -> Callable[[Document], Any]:
-    """Memoise a pure function of a Document for the document it last saw.
+def memo_last(func: Callable[[Any], Any]) -> Callable[[Any], Any]:
+    """Memoise a pure function of one object (a Document, a rule's configuration) for the object it last saw.
 
-    Several rules read the same derived view of a plan (its tables read for arithmetic, its programme
-    mentions …); the rules of one run see one Document, so one remembered result serves them all. The result
-    is shared: callers must not change it."""
-    last: tuple[Document | None, Any] = (None, None)
+    Several rules read the same view derived from one Document (its tables read for arithmetic …) or build the
+    same patterns from one configuration; the rules of a run see one Document and the same configuration
+    objects, so one remembered result serves them all. Objects are told apart by identity, so the argument
+    must not change while it is remembered; the result is shared: callers must not change it either."""
+    last: tuple[Any, Any] = (None, None)
 
     @functools.wraps(func)
-    def wrapper(document: Document) -> Any:
+    def wrapper(obj: Any) -> Any:
         nonlocal last
         seen, result = last
-        if seen is not document:
-            result = func(document)
-            last = (document, result)
+        if seen is not obj or obj is None:
+            result = func(obj)
+            last = (obj, result)
         return result
 
     return wrapper
@@ -64,12 +65,20 @@ class CheckContext:
     plan: Plan
     document: Document
     config: dict[str, Any] = field(default_factory=dict)
+    _shared: dict[Hashable, Any] = field(default_factory=dict, repr=False)
 
     @cached_property
     def structure(self) -> Structure:
         from kehoach.pipeline.segment import segment
 
         return segment(self.document)
+
+    def shared(self, key: Hashable, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per run under ``key``: what several rules derive from the plan alike (the dates
+        each citation is given …). The result is shared: callers must not change it."""
+        if key not in self._shared:
+            self._shared[key] = compute()
+        return self._shared[key]
 
     def span(self, start: int, end: int) -> Span:
         return evidence(self.document, start, end)

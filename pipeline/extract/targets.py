@@ -880,8 +880,12 @@ def _caption(text: str, start: int, stop: int, extra: list[str]) -> tuple[str | 
     lines = [ln for ln in text[max(stop, start - 400) : start].split("\n") if ln.strip()][-4:]
     for raw in list(reversed(lines)) + extra:
         for m in tr["caption"].finditer(raw):
-            got = _unit_of(m.group("u"), money_only=m.group(0).casefold().startswith("đơn vị") and
-                           not m.group(0).casefold().startswith("đơn vị tính"))
+            bare = m.group(0).casefold().startswith("đơn vị") and not m.group(0).casefold().startswith("đơn vị tính")
+            # a bare "Đơn vị: xã Tà Long" names who; "(đơn vị: hộ)" closing a title names what is counted
+            bracketed = bare and raw[: m.start()].rstrip().endswith("(")
+            got = _unit_of(m.group("u"), money_only=bare and not bracketed)
+            if bracketed and got[0] in tr["places"]:
+                continue
             if got[0] is not None:
                 return got
     return None, 1
@@ -929,6 +933,12 @@ def _header_money(header: str) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _bracketed_unit(h: str) -> bool:
+    """A unit a header writes in brackets ("Số người (người)") is its own; a unit word inside a measure's name
+    ("Hỗ trợ nhà ở") yields to the unit the table's caption states."""
+    return any(_table_res()["unit"].search(b) for b in regex.findall(r"\(([^()]*)\)", h))
+
+
 def _header_years(h: str) -> list[int]:
     """Years a header speaks of: "năm 2023", and the years of dates ("đến 31/12/2022", "tháng 6/2023")."""
     years = [int(y) for y in _YEAR.findall(h)]
@@ -959,13 +969,31 @@ def _part_role(part: str, first_year: int | None) -> tuple[str | None, bool]:
 def _chain_role(chain: tuple[str, ...], first_year: int | None) -> str | None:
     """The role of a column from its header path: the most specific cell with a strong word decides, else a
     weak word anywhere on the path."""
+    return _chain_role_strength(chain, first_year)[0]
+
+
+def _chain_role_strength(chain: tuple[str, ...], first_year: int | None) -> tuple[str | None, bool]:
+    """(role, strong) of a header path; a weak role ("Hỗ trợ nhà ở") yields to a role the table's title states."""
     weak = None
     for part in reversed(chain):
         role, strong = _part_role(part, first_year)
         if strong:
-            return role
+            return role, True
         weak = weak or role
-    return weak
+    return weak, False
+
+
+def _title_year(title: str, role: str | None) -> int | None:
+    """The year a table's title gives the columns of its role: "Chỉ tiêu … giai đoạn 2022 - 2025" → 2025 for
+    the aims, "Thực trạng hộ nghèo đầu năm 2023" → 2023 for the situation (the first year after the word)."""
+    tr = _table_res()
+    m = tr["tgt_title" if role == "target" else "base_title"].search(title) if role else None
+    if m is None:
+        return None
+    years = [int(y) for y in _YEAR.findall(title[m.end():])]
+    if not years:
+        return None
+    return max(years) if role == "target" else years[0]
 
 
 def _generic(part: str) -> bool:
@@ -1110,6 +1138,7 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
         title_role = "baseline"
     if tr["tgt_title"].search(view.title):
         title_role = "target"
+    stated_role = title_role  # said by the title itself, not guessed from the section
     if title_role is None:
         kind = lay.kind_at(table_start)
         title_role = {"status": "baseline", "target": "target"}.get(kind or "")
@@ -1117,6 +1146,7 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
         label_head = " ".join(view.columns[view.label_col].chain).casefold().strip(" :")
         view.by_indicator = label_head in tr["indicator_label"]
     seen_units: list[str] = []
+    weak_role: set[int] = set()  # columns whose role comes only from a word describing the measure
     for col in view.columns:
         h = col.header
         values = [texts[row.index][col.index] for row in view.rows if col.index < len(texts[row.index])]
@@ -1152,6 +1182,8 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
         else:
             found = unit_re.findall(h)
             col.unit = r.unit_map[clean(found[-1]).casefold()] if found else None
+            if found and view.caption_unit not in (None, "money") and not _bracketed_unit(h):
+                col.unit = view.caption_unit  # "(đơn vị: hộ)" over "Hỗ trợ nhà ở": households, not houses
         if col.unit is None and view.caption_unit == "money" and view.unit_col is None:
             # "ĐVT: triệu đồng" over "Nội dung | Tổng số | NSTW | NSĐP": every figure is money
             col.unit, col.money_scale = "money", view.caption_scale
@@ -1164,7 +1196,9 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
             col.unit = view.caption_unit
         if col.unit and col.unit != "%":
             seen_units.append(col.unit)
-        col.role = _chain_role(col.chain or ((h,) if h else ()), first_year)
+        col.role, strong = _chain_role_strength(col.chain or ((h,) if h else ()), first_year)
+        if not strong and col.role is not None:
+            weak_role.add(col.index)
     default_unit = max(set(seen_units), key=seen_units.count) if seen_units else None
     if default_unit is None:
         # "Chỉ tiêu giảm hộ nghèo năm 2023 | Xã | Số lượng": the title says what is counted
@@ -1182,6 +1216,8 @@ def _type_columns(doc: Doc, view: TableView, texts: list[list[str]], first_data:
                      and c.chain[:-1] == col.chain[:-1]), None)
         if col.role is None and left is not None and col.chain and _generic(col.chain[-1]):
             col.role = left.role  # "Hộ nghèo cuối năm 2024 | Tỷ lệ (%)": the rate of the count on its left
+        if col.index in weak_role and stated_role is not None:
+            col.role = stated_role  # "Thực trạng …" over "Đã hỗ trợ nhà ở": the title's word is stronger
         if col.role is None:
             col.role = title_role
         col.indicator = _compose_indicator(col.chain, left.chain if left is not None else None)
@@ -1227,6 +1263,7 @@ def _table_targets(doc: Doc) -> list[Found]:
         if not cols:
             continue
         years_of = {c.index: _header_years(c.header) or _header_years(c.indicator) for c in cols}
+        title_year = {r: _title_year(view.title, r) for r in ("target", "baseline")}
         direction_of = {c.index: _direction(c.header, 0, len(c.header)) or "reach" for c in cols}
         for row in view.rows:
             if by_year and row.total:
@@ -1249,7 +1286,7 @@ def _table_targets(doc: Doc) -> list[Found]:
                 if row.year is not None and first_year:
                     role = "target" if row.year >= first_year else "baseline"
                 years = years_of[col.index]
-                year = row.year or (max(years) if years else last_year)
+                year = row.year or (max(years) if years else title_year.get(role) or last_year)
                 if view.by_indicator and row.label:
                     # rows are indicators: the row says what is measured, the column when and in which role
                     what = col.indicator or col.header
