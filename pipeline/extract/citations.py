@@ -18,6 +18,7 @@ as such; ``legal_refs`` resolves them against the full citations.
 from __future__ import annotations
 
 import json
+import weakref
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -286,7 +287,9 @@ class Reader:
     """Reads citations out of one Doc: anchors by spaCy PhraseMatchers, the rest by the grammar above."""
 
     def __init__(self, doc: Doc) -> None:
-        self.doc = doc
+        # The Doc keeps its Reader (Reader.of); a weak reference back lets the two be freed without the
+        # cyclic garbage collector, which would otherwise have to find every plan's objects.
+        self._doc = weakref.ref(doc)
         document = doc._.document if Doc.has_extension("document") else None
         self.text = document.text if document is not None else doc.text
         self.g = grammar()
@@ -304,6 +307,10 @@ class Reader:
         self._starters = _title_starters()
         self._citations: list[Citation] | None = None
         self._link = _issuer_link()
+
+    @property
+    def doc(self) -> Doc:
+        return self._doc()
 
     def issuer_starts(self, start: int, end: int) -> list[int]:
         """Offsets in [start, end) where an issuing body's name starts."""
