@@ -4,13 +4,14 @@ and tab-separated runs of lines as tables."""
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 
 from kehoach.parsers.encodings import decode
 from kehoach.parsers.limits import Limits
 from kehoach.schemas.document import Block, BlockKind, Cell, Document, DocumentMeta, SourceFormat, Table
 
 
-def _tables_from_tabs(text: str, lines: list[tuple[int, int]]) -> list[Table]:
+def _tables_from_tabs(text: str, lines: tuple[tuple[int, int], ...]) -> list[Table]:
     """Runs of >= 2 consecutive lines with >= 2 tabs become tables; cells keep their spans in the line."""
     tables: list[Table] = []
     run: list[tuple[int, int]] = []
@@ -42,13 +43,15 @@ def _tables_from_tabs(text: str, lines: list[tuple[int, int]]) -> list[Table]:
     return tables
 
 
-def line_spans(text: str) -> list[tuple[int, int]]:
-    """(start, end) of every line, without its newline."""
+@lru_cache(maxsize=4)
+def line_spans(text: str) -> tuple[tuple[int, int], ...]:
+    """(start, end) of every line, without its newline. Remembered for the last few texts: parsing and each
+    normalisation pass ask for the lines of the same text."""
     spans, pos = [], 0
     for line in text.split("\n"):
         spans.append((pos, pos + len(line)))
         pos += len(line) + 1
-    return spans
+    return tuple(spans)
 
 
 def line_blocks(text: str, tables: list[Table]) -> list[Block]:

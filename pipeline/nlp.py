@@ -76,8 +76,8 @@ class Field:
 
 def evidence(document: Document, start: int, end: int) -> Span:
     """A Span record for document.text[start:end], with its line and page."""
-    loc = document.locate(start)
-    return Span(start=start, end=end, line=loc.line, page=loc.page, text=document.text[start:end])
+    return Span(start=start, end=end, line=document.line_of(start), page=document.page_of(start),
+                text=document.text[start:end])
 
 
 def add_span(doc: Doc, group: str, start: int, end: int, label: str, record: Any) -> SpacySpan | None:
@@ -85,12 +85,14 @@ def add_span(doc: Doc, group: str, start: int, end: int, label: str, record: Any
     span = doc.char_span(start, end, label=label, alignment_mode="expand")
     if span is None:
         return None
-    if group not in doc.spans:
-        doc.spans[group] = []
-    if doc._.records is None:
-        doc._.records = {}
-    doc.spans[group].append(span)
-    doc._.records.setdefault(group, []).append(record)
+    groups = doc.spans
+    if group not in groups:
+        groups[group] = []
+    kept = doc._.records
+    if kept is None:
+        kept = doc._.records = {}
+    groups[group].append(span)
+    kept.setdefault(group, []).append(record)
     return span
 
 

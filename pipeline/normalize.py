@@ -48,6 +48,7 @@ _PASS2 = regex.compile(
     r"|(?P<tone>(?<![qQ])[oO][àáảãạÀÁẢÃẠèéẻẽẹÈÉẺẼẸ](?!\p{L})|(?<![qQ])[uU][ỳýỷỹỵỲÝỶỸỴ](?!\p{L}))"
 )
 _DASHES = regex.compile(r"[\u2010-\u2015\u2212]")
+_SPACES = regex.compile(r"\s+")
 
 
 def _move_tone(pair: str) -> str:
@@ -65,7 +66,7 @@ def _pass2_replace(m: regex.Match) -> str | None:
     if kind == "symbol":
         if "/" not in s:
             return None
-        return regex.sub(r"\s+", "", _DASHES.sub("-", s))
+        return _SPACES.sub("", _DASHES.sub("-", s))
     if kind == "zw":
         return ""
     if kind == "space":
@@ -86,7 +87,7 @@ _INDEX = regex.compile(r"\d{1,3}")
 CELL_SEP = " | "
 
 
-def _pipe_runs(text: str, lines: list[tuple[int, int]]) -> list[list[tuple[int, int]]]:
+def _pipe_runs(text: str, lines: tuple[tuple[int, int], ...]) -> list[list[tuple[int, int]]]:
     """Runs of single-line cells separated by lines holding only "|": [cell spans]."""
     runs: list[list[tuple[int, int]]] = []
     i, n = 0, len(lines)
@@ -226,6 +227,8 @@ def inline_tables(text: str, taken: list[tuple[int, int]], first_index: int = 0)
     run: list[list[tuple[int, int]]] = []
 
     def flush() -> None:
+        if not run:
+            return
         body = [r for r in run if r]
         widths = [len(r) for r in body]
         if len(body) >= 2 and widths.count(max(set(widths), key=widths.count)) >= 2:
@@ -239,7 +242,7 @@ def inline_tables(text: str, taken: list[tuple[int, int]], first_index: int = 0)
         if any(a <= s <= b for a, b in taken):
             flush()
             continue
-        if _MD_RULE.fullmatch(text, s, e) and run:
+        if run and _MD_RULE.fullmatch(text, s, e):
             continue
         cells = _row_cells(text, s, e)
         if cells is None:
@@ -272,8 +275,14 @@ def _remap_table(table: Table, inv: Anchors, index: int) -> Table:
     )
 
 
-def _remap_block(block: Block, inv: Anchors) -> Block:
-    return block.model_copy(update={"start": map_offset(inv, block.start), "end": map_offset(inv, block.end)})
+def _remap_block(block: Block, maps: list[Anchors]) -> Block:
+    """The block moved through each pass's inverted map in turn."""
+    start, end = block.start, block.end
+    for inv in maps:
+        start, end = map_offset(inv, start), map_offset(inv, end)
+    if start == block.start and end == block.end:
+        return block  # (frozen) a block before every edit that changed the length stays where it was
+    return block.model_copy(update={"start": start, "end": end})
 
 
 def _rejoined_tables(text: str, rejoined: list[list[list[tuple[int, int]]]]) -> list[Table]:
@@ -304,7 +313,7 @@ def normalize_document(doc: Document) -> Document:
     text, anchors = normalize_text(doc.text)
     inv = _invert(anchors)
     tables = [_remap_table(t, inv, t.index) for t in doc.tables]
-    blocks = [_remap_block(b, inv) for b in doc.blocks]
+    maps = [inv]  # blocks are moved last, and only if they are kept
     page_starts = [map_offset(inv, p) for p in doc.page_starts]
 
     # Pass 3 rewrites the text (pipe-flattened tables joined into rows): remap once more.
@@ -313,7 +322,7 @@ def normalize_document(doc: Document) -> Document:
     if rejoined:
         inv3 = _invert(a3)
         tables = [_remap_table(t, inv3, t.index) for t in tables]
-        blocks = [_remap_block(b, inv3) for b in blocks]
+        maps.append(inv3)
         page_starts = [map_offset(inv3, p) for p in page_starts]
         anchors = compose(a3, anchors)
         text = new_text
@@ -323,7 +332,12 @@ def normalize_document(doc: Document) -> Document:
     if new:
         tables = sorted(tables + new, key=lambda t: t.start)
         tables = [t.model_copy(update={"index": i}) for i, t in enumerate(tables)]
-        blocks = _blocks(doc, text, blocks, tables, new)
+    if new and doc.format is SourceFormat.txt:
+        blocks = line_blocks(text, tables)  # TXT is re-blocked line by line: its old blocks are not needed
+    else:
+        blocks = [_remap_block(b, maps) for b in doc.blocks]
+        if new:
+            blocks = _blocks(doc, text, blocks, tables, new)
     meta = doc.meta.model_copy(update={"normalised": True})
     return doc.model_copy(
         update={"text": text, "blocks": blocks, "tables": tables, "page_starts": page_starts,

@@ -39,6 +39,8 @@ _NEW_STYLE = regex.compile(
 )
 _DASHES = regex.compile(r"\s*[\-\u2010-\u2015\u2212]\s*")
 _SPACES = regex.compile(r"\s+")
+_DASH_VARIANTS = "\u2010\u2011\u2012\u2013\u2014\u2015\u2212"  # what _DASHES accepts besides "-"
+_SPLIT_NOT_SPACE = "\x1c\x1d\x1e\x1f"  # str.split() breaks at these; regex's \s does not
 
 
 def _move_tone(m: regex.Match) -> str:
@@ -59,10 +61,22 @@ def fold_tone_placement(text: str) -> str:
     return _NEW_STYLE.sub(_move_tone, unicodedata.normalize("NFC", text))
 
 
+def _single_spaces(text: str) -> str:
+    """Each whitespace run (regex ``\\s+``) as one space, without the runs at either end."""
+    if any(ch in text for ch in _SPLIT_NOT_SPACE):
+        return _SPACES.sub(" ", text).strip(" ")
+    return " ".join(text.split())  # the same, in one pass of C instead of the regex engine's
+
+
 def _name_key(text: str) -> str:
-    key = fold_tone_placement(text).casefold()
-    key = _DASHES.sub("-", key)
-    return _SPACES.sub(" ", key).strip(" .,;:")
+    # Whitespace runs are made single spaces first, so a dash then sheds at most one space on either side:
+    # the key is the one of rewriting "\s*<dash>\s*" to "-" and then folding the runs, at a fraction of the
+    # cost on whole texts (the regex engine would try "\s*<dash>" at every position).
+    key = _single_spaces(fold_tone_placement(text).casefold())
+    for dash in _DASH_VARIANTS:
+        if dash in key:
+            key = key.replace(dash, "-")
+    return key.replace(" -", "-").replace("- ", "-").strip(" .,;:")
 
 
 _memo_name_key = lru_cache(maxsize=1 << 16)(_name_key)

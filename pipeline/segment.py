@@ -10,6 +10,7 @@ the closing starts at "Nơi nhận" or the authority line (TM./KT.). Files flatt
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 
 import regex
@@ -42,6 +43,9 @@ AUTHORITY = regex.compile(rf"^\s*{_B}\s*(?P<auth>(?:TM|KT|TL|TUQ|Q)\s*\.\s*[\p{{
                           rf"GIÁM\s+ĐỐC|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|BÍ\s+THƯ){_B}\s*$")
 APPENDIX = regex.compile(rf"^\s*{_B}\s*(?:PHỤ\s+LỤC|Phụ\s+lục|BIỂU|Biểu\s+(?:số|\d))", regex.U)
 NAME_LINE = regex.compile(r"^\s*(?:\*\*)?(?P<name>(?:\p{Lu}[\p{Ll}]*\s+){1,5}\p{Lu}[\p{Ll}]*)(?:\*\*)?\s*$")
+
+_SPACE_RUN = regex.compile(r"\s+")
+_RULE_LINE = regex.compile(r"^\s*-{3,}\s*$")  # "-----" under a title
 
 ROMAN = regex.compile(r"(?=[IVXLC])M{0,3}(?:C[MD]|D?C{0,3})(?:X[CL]|L?X{0,3})(?:I[XV]|V?I{0,3})")
 
@@ -88,9 +92,34 @@ def _trimmed(line: Line) -> Region:
     return Region(start=line.start + left, end=line.start + max(right, left))
 
 
+def _markers_by_first_character() -> dict[str, list[tuple[MarkerKind, regex.Pattern]]]:
+    """The marker patterns that can match a line, by the line's first character after its blanks."""
+
+    def only(*kinds: MarkerKind) -> list[tuple[MarkerKind, regex.Pattern]]:
+        return [(k, p) for k, p in _MARKERS if k in kinds]
+
+    table = {"P": only(MarkerKind.part), "-": only(MarkerKind.dash), "+": only(MarkerKind.plus),
+             "•": only(MarkerKind.bullet), "·": only(MarkerKind.bullet)}
+    table.update(dict.fromkeys("IVXLC", only(MarkerKind.roman)))
+    table.update(dict.fromkeys("0123456789", only(MarkerKind.decimal, MarkerKind.arabic)))
+    table.update(dict.fromkeys("abcdefghijklmnopqrstuvwxyzđ", only(MarkerKind.letter)))
+    return table
+
+
+# A marker starts, after leading blanks, with "**" (any kind), PHẦN/Phần, a Roman numeral, a digit, a lower-case
+# letter, a bullet, "-" or "+". Other capitals (most lines) start no marker; anything else tries every pattern.
+_MARKERS_BY_FIRST = _markers_by_first_character()
+
+
 def match_marker(text: str) -> tuple[MarkerKind, str, int] | None:
     """(kind, marker, length of the marker prefix) for a line that starts a section or item."""
-    for kind, pattern in _MARKERS:
+    first = text.lstrip()[:1]
+    candidates = _MARKERS_BY_FIRST.get(first)
+    if candidates is None:
+        if first.isupper():
+            return None
+        candidates = _MARKERS
+    for kind, pattern in candidates:
         m = pattern.match(text)
         if not m:
             continue
@@ -118,19 +147,25 @@ def _table_spans(doc: Document) -> list[tuple[int, int]]:
     return [(b.start, b.end) for b in doc.blocks if b.kind is BlockKind.table]
 
 
-def _in_any(offset: int, spans: list[tuple[int, int]]) -> bool:
-    return any(s <= offset <= e for s, e in spans)
+def _in_tables(lines: list[Line], spans: list[tuple[int, int]]) -> list[bool]:
+    """For each line, whether it starts inside a table block (start <= offset <= end), worked out once."""
+    flags = [False] * len(lines)
+    starts = [line.start for line in lines]
+    for s, e in spans:
+        for i in range(bisect_left(starts, s), bisect_right(starts, e)):
+            flags[i] = True
+    return flags
 
 
-def _find_kind_line(lines: list[Line], tables) -> tuple[int | None, int | None]:
+def _find_kind_line(lines: list[Line], in_table: list[bool]) -> tuple[int | None, int | None]:
     """Index of the kind line that starts the plan and, for a plan annexed to a Quyết định, of the decision."""
     kinds = []
     for i, line in enumerate(lines):
-        if _in_any(line.start, tables):
+        if in_table[i]:
             continue
         m = KIND_LINE.match(line.text)
         if m and (not m.group("rest").strip() or m.group("rest").strip()[:1].isupper()):
-            kinds.append((i, regex.sub(r"\s+", " ", m.group("kind"))))
+            kinds.append((i, _SPACE_RUN.sub(" ", m.group("kind"))))
         if len(kinds) >= 6:
             break
     if not kinds:
@@ -192,7 +227,7 @@ def _title(lines: list[Line], k: int, kind_rest: Region | None) -> tuple[Region 
         preamble = PREAMBLE_START.match(line.text) and (parts or PREAMBLE_SENTENCE.search(line.text))
         if line.blank or preamble or match_marker(line.text) or ANNEX_NOTE.match(line.text):
             break
-        if regex.match(r"^\s*-{3,}\s*$", line.text):
+        if _RULE_LINE.match(line.text):
             i += 1
             continue
         parts.append(_trimmed(line))
@@ -202,7 +237,7 @@ def _title(lines: list[Line], k: int, kind_rest: Region | None) -> tuple[Region 
     return Region(start=parts[0].start, end=parts[-1].end), i
 
 
-def _closing(doc: Document, lines: list[Line], lo: int, tables) -> tuple[Closing, int | None, int | None]:
+def _closing(doc: Document, lines: list[Line], lo: int, in_table: list[bool]) -> tuple[Closing, int | None, int | None]:
     """Closing parts after ``lo``; returns closing, index where the body ends and where appendices start."""
     closing = Closing()
     body_end_i = None
@@ -210,7 +245,7 @@ def _closing(doc: Document, lines: list[Line], lo: int, tables) -> tuple[Closing
     recipients_i = None
     for i in range(lo, len(lines)):
         line = lines[i]
-        if _in_any(line.start, tables):
+        if in_table[i]:
             continue
         if recipients_i is None and RECIPIENTS.match(line.text):
             recipients_i = i
@@ -242,20 +277,20 @@ def _closing(doc: Document, lines: list[Line], lo: int, tables) -> tuple[Closing
     appendix_i = None
     if after >= 0:
         for i in range(after + 1, len(lines)):
-            if APPENDIX.match(lines[i].text) or _in_any(lines[i].start, tables):
+            if APPENDIX.match(lines[i].text) or in_table[i]:
                 appendix_i = i
                 break
     return closing, body_end_i, appendix_i
 
 
-def _sections(doc: Document, lines: list[Line], lo: int, hi_offset: int, tables) -> list[Section]:
+def _sections(doc: Document, lines: list[Line], lo: int, hi_offset: int, in_table: list[bool]) -> list[Section]:
     roots: list[Section] = []
     stack: list[tuple[int, Section]] = []
     body = lines[lo:]
     for j, line in enumerate(body):
         if line.start >= hi_offset:
             break
-        if line.blank or _in_any(line.start, tables):
+        if line.blank or in_table[lo + j]:
             continue
         found = match_marker(line.text)
         if not found:
@@ -290,9 +325,9 @@ def _close(nodes: list[Section], end: int) -> None:
 def segment(doc: Document) -> Structure:
     text = doc.text
     lines = _lines(text)
-    tables = _table_spans(doc)
+    in_table = _in_tables(lines, _table_spans(doc))
     structure = Structure()
-    k, decision_i = _find_kind_line(lines, tables)
+    k, decision_i = _find_kind_line(lines, in_table)
     if k is None:
         k = -1
     if decision_i is not None:
@@ -312,7 +347,7 @@ def segment(doc: Document) -> Structure:
             kind_rest = Region(start=off + left, end=off + len(rest.rstrip(" *")))
     structure.title, after_title = _title(lines, k, kind_rest) if k >= 0 else (None, 0)
 
-    closing, body_end_i, appendix_i = _closing(doc, lines, after_title, tables)
+    closing, body_end_i, appendix_i = _closing(doc, lines, after_title, in_table)
     structure.closing = closing
     body_end = lines[body_end_i].start if body_end_i is not None else len(text)
     if appendix_i is not None:
@@ -321,7 +356,7 @@ def segment(doc: Document) -> Structure:
     # Preamble: from the title to the first numbered section.
     first_section_i = next(
         (i for i in range(after_title, len(lines))
-         if lines[i].start < body_end and not _in_any(lines[i].start, tables)
+         if lines[i].start < body_end and not in_table[i]
          and (found := match_marker(lines[i].text)) and found[0] in (MarkerKind.part, MarkerKind.roman, MarkerKind.arabic)),
         None,
     )
@@ -331,5 +366,5 @@ def segment(doc: Document) -> Structure:
         structure.preamble = Region(start=pre_start, end=pre_end)
     if first_section_i is not None:
         structure.body = Region(start=lines[first_section_i].start, end=body_end)
-        structure.sections = _sections(doc, lines, first_section_i, body_end, tables)
+        structure.sections = _sections(doc, lines, first_section_i, body_end, in_table)
     return structure

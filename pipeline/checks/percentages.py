@@ -20,11 +20,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 
 import regex
 
-from kehoach.pipeline.checks.arithmetic import (TableView, cell_value, decimals, formula_findings, row_slice,
-                                                 table_views)
+from kehoach.pipeline.checks.arithmetic import (Column, TableView, cell_value, decimals, formula_findings,
+                                                 row_slice, table_views)
 from kehoach.pipeline.checks.registry import CheckContext, config, rule
 from kehoach.pipeline.numbers import NUMBER, parse_decimal
 
@@ -48,7 +49,6 @@ _CLAUSE_PUNCTUATION = regex.compile(r"[,;.:]")
 _WHOLE_OF_UNIT = regex.compile(r"(?:toàn|tổng\s+số|có)\s+(?:[\p{L}]+\s+){0,3}$", regex.I)  # "toàn xã có"
 _SUBSET_CUT = regex.compile(r"(?<!\p{L})trong\s+(?:số\s+)?đó(?!\p{L})|;", regex.I)  # "trong đó", "trong số đó"
 _NUMBER_TOKEN = regex.compile(_NUM)
-_NEWLINE = regex.compile(r"\n")
 _LIST_ITEM = regex.compile(r"^[-+•*]")
 _PCT_LINE = regex.compile(r"^[\d,.]+\s*%")  # the wrapped end of an item: "70,59%."
 
@@ -248,16 +248,23 @@ def _weak_bases(text: str) -> list[Decimal]:
     is not reported."""
     out = set()
     for m in _NUMBER_TOKEN.finditer(text):
-        s = m.group(0)
-        if "," in s:
-            continue
-        v = parse_decimal(s)
-        if v is None or v < 10 or v != v.to_integral_value():
-            continue
-        if 1990 <= v <= 2100 and "." not in s:
-            continue
-        out.add(v)
+        v = _weak_base(m.group(0))
+        if v is not None:
+            out.add(v)
     return sorted(out)
+
+
+@lru_cache(maxsize=1 << 12)
+def _weak_base(s: str) -> Decimal | None:
+    """The whole number ≥ 10 a numeral writes, or None (a decimal, a year, a small number)."""
+    if "," in s:
+        return None
+    v = parse_decimal(s)
+    if v is None or v < 10 or v != v.to_integral_value():
+        return None
+    if 1990 <= v <= 2100 and "." not in s:
+        return None
+    return v
 
 
 def _table_bases(views: list[TableView]) -> list[Decimal]:
@@ -289,11 +296,11 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     number ("tỷ lệ\\n\\n70,59%.") stays with its paragraph."""
     out = []
     pos = 0
-    for m in _NEWLINE.finditer(text):
-        out.append((pos, m.start()))
-        pos = m.end()
-    out.append((pos, len(text)))
-    return [(a, b) for a, b in out if text[a:b].strip()]
+    for line in text.split("\n"):
+        if line.strip():
+            out.append((pos, pos + len(line)))
+        pos += len(line) + 1
+    return out
 
 
 def _group(text: str, pcts: list[Pct], g: Grammar) -> None:
@@ -549,25 +556,29 @@ def implied_base_conflict(ctx: CheckContext):
 def table_pct_mismatches(view: TableView, min_share: float = 0.6, min_rows: int = 3):
     """Rows of a rate column that break the count/total rule most of its rows follow."""
     numeric = [c for c in view.columns if c.numeric and not c.rate and c.index > 0]
+    rows = view.rows
+
+    def values(col: Column) -> list[Decimal | None]:  # each row's number in the column (None: no cell or number)
+        return [cell_value(c.text) if (c := row.cells[col.index]) is not None else None for row in rows]
+
+    by_column = {col.index: values(col) for col in numeric}
     for rate in view.columns:
         if not rate.rate or not rate.numeric or (rate.label and "=" in rate.label):
             continue
+        rates = values(rate)
+        places = [decimals(c.text) if (c := row.cells[rate.index]) is not None else 0 for row in rows]
         best = None
         for num in numeric:
             for den in numeric:
                 if num is den:
                     continue
                 ok, bad, seen = 0, [], 0
-                for row in view.rows:
-                    cells = [row.cells[x.index] for x in (num, den, rate)]
-                    if any(c is None for c in cells):
-                        continue
-                    n, d, r = (cell_value(c.text) for c in cells)
+                for row, n, d, r, p in zip(rows, by_column[num.index], by_column[den.index], rates, places):
                     if n is None or d is None or r is None or d <= 0:
                         continue
                     seen += 1
-                    unit = Decimal(1) / Decimal(10) ** decimals(cells[2].text)
-                    if abs(n * 100 / d - r) <= unit or count_rounds(n, n, r, r, d, decimals(cells[2].text)):
+                    unit = Decimal(1) / Decimal(10) ** p
+                    if abs(n * 100 / d - r) <= unit or count_rounds(n, n, r, r, d, p):
                         ok += 1
                     else:
                         bad.append((row, n * 100 / d, r))

@@ -25,7 +25,7 @@ from importlib import resources
 
 import regex
 import yaml
-from spacy.attrs import IDX, IS_SPACE, ORTH
+from spacy.attrs import IDX, IS_SPACE, LENGTH, ORTH
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc
 
@@ -103,17 +103,17 @@ class _Matchers:
 
     def __call__(self, doc: Doc) -> list[tuple[str, dict, int, int]]:
         """(kind, row, start_char, end_char) of every match."""
-        arr = doc.to_array([ORTH, IDX, IS_SPACE])
+        arr = doc.to_array([ORTH, IDX, IS_SPACE, LENGTH])
         arr = arr[arr[:, 2] == 0]
         if not len(arr):
             return []
-        strings = doc.vocab.strings
-        words = [strings[int(o)] for o in arr[:, 0]]
-        view = Doc(doc.vocab, words=words, spaces=[True] * len(words))
+        # The view is made from the words' hashes: its lexemes are the Doc's own and no string is looked up.
+        orths = arr[:, 0].tolist()
+        view = Doc(doc.vocab, words=orths, spaces=[True] * len(orths))
         out = []
         for match_id, s, e in [*self.folded(view), *self.exact(view)]:
             kind, row = self.rows[match_id]
-            out.append((kind, row, int(arr[s, 1]), int(arr[e - 1, 1]) + len(words[e - 1])))
+            out.append((kind, row, int(arr[s, 1]), int(arr[e - 1, 1]) + int(arr[e - 1, 3])))
         return out
 
 

@@ -112,8 +112,11 @@ def _key(c: Citation) -> str | None:
     return None
 
 
+_LEADING_DIGITS = regex.compile(r"\d+")
+
+
 def _leading_number(key: str) -> int | None:
-    m = regex.match(r"\d+", key)
+    m = _LEADING_DIGITS.match(key)
     return int(m.group(0)) if m else None
 
 

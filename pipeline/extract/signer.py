@@ -8,6 +8,8 @@ which is what the draft checks look for.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import regex
 from spacy.tokens import Doc
 
@@ -22,7 +24,9 @@ def _words() -> dict:
     return reference_yaml("patterns", "signer.yaml")
 
 
+@lru_cache(maxsize=1)
 def _authority_re() -> regex.Pattern:
+    """An authority line: "TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH" (prefixes from signer.yaml)."""
     prefixes = "|".join(map(regex.escape, _words()["authority_prefixes"]))
     return regex.compile(rf"^(?P<prefix>{prefixes})\s*\.\s*(?P<rest>\S.*)$")
 
