@@ -188,19 +188,7 @@ def own_scope(scope: str | None, plan: PlanInfo) -> bool:
 
 
 def _plan_dict(p: PlanInfo | None) -> dict | None:
-    if p is None:
-        return None
-    return {
-        "id": p.id,
-        "file": p.source,
-        "number": p.number,
-        "symbol": p.symbol,
-        "issuer": p.issuer_name,
-        "level": p.level,
-        "unit": p.unit,
-        "issue_date": p.issue_date,
-        "period": [p.period_start, p.period_end],
-    }
+    return None if p is None else p.as_dict()
 
 
 @dataclass

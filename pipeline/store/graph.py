@@ -238,6 +238,20 @@ class PlanInfo:
         number = f"{self.number}/{self.symbol}" if self.number else (self.symbol or "(no number)")
         return f"{self.issuer_name or self.unit or '?'} {number}"
 
+    def as_dict(self) -> dict:
+        """The plan as it appears in JSON output (graph, crosscheck)."""
+        return {
+            "id": self.id,
+            "file": self.source,
+            "number": self.number,
+            "symbol": self.symbol,
+            "issuer": self.issuer_name,
+            "level": self.level,
+            "unit": self.unit,
+            "issue_date": self.issue_date,
+            "period": [self.period_start, self.period_end],
+        }
+
 
 _PLAN_INFO_COLUMNS = (
     PlanRow.id,
@@ -472,18 +486,7 @@ class Edge:
 
     def as_dict(self) -> dict:
         def plan(p: PlanInfo | None) -> dict | None:
-            if p is None:
-                return None
-            return {
-                "id": p.id,
-                "file": p.source,
-                "number": p.number,
-                "symbol": p.symbol,
-                "issuer": p.issuer_name,
-                "level": p.level,
-                "unit": p.unit,
-                "issue_date": p.issue_date,
-            }
+            return None if p is None else p.as_dict()
 
         return {
             "citing": plan(self.citing),
